@@ -9,7 +9,10 @@ const forbidden = [
   {
     name: "no-orphans",
     severity: "warn",
-    from: { orphan: true, pathNot: ["\\.d\\.ts$", "\\.test\\.ts$", "src/index\\.ts$", "src/cli/main\\.ts$", "/test/"] },
+    from: {
+      orphan: true,
+      pathNot: ["\\.d\\.ts$", "\\.test\\.ts$", "src/index\\.ts$", "src/cli/main\\.ts$", "/test/"],
+    },
     to: {},
   },
 ];
@@ -33,7 +36,14 @@ forbidden.push({
   comment: "import another layer only through its index.ts",
   severity: "error",
   from: { path: "^src/([^/]+)/" },
-  to: { path: "^src/([^/]+)/.+", pathNot: ["^src/$1/", "^src/[^/]+/index\\.ts$"] },
+  to: { path: "^src/([^/]+)/.+", pathNot: ["^src/$1/", "^src/[^/]+/index\\.ts$", "^src/test/"] },
+});
+// the test harness (src/test/) serves tests only
+forbidden.push({
+  name: "no-test-harness-in-product",
+  severity: "error",
+  from: { path: "^src/", pathNot: ["\\.test\\.ts$", "^src/test/"] },
+  to: { path: "^src/test/" },
 });
 // no one imports _private files from another folder
 forbidden.push({

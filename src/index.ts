@@ -1,2 +1,9 @@
-// The library API of tlsdoctor. Everything exported here is public and typed.
+// The library API of tlsdoctor. Everything exported here is public and typed:
+// probe() and friends from wire/, diagnosis from checks/, trust stores and
+// certificates from pki/, decoders from explain/, renderers from report/.
 export * from "./core/index.js";
+export * from "./report/index.js";
+export * from "./explain/index.js";
+export * from "./pki/index.js";
+export * from "./wire/index.js";
+export * from "./checks/index.js";

@@ -50,7 +50,7 @@ export function isTlsDoctorError(e: unknown): e is TlsDoctorError {
 /** Node system errors carry a string `code` (ECONNREFUSED …). */
 export function errnoCode(e: unknown): string | undefined {
   if (typeof e === "object" && e !== null && "code" in e) {
-    const code = (e as { code: unknown }).code;
+    const code = e.code;
     if (typeof code === "string") return code;
   }
   return undefined;

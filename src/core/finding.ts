@@ -41,7 +41,9 @@ const ID_RE = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/;
 /** Builds a Finding, checking its id is a stable SCREAMING_SNAKE name. */
 export function finding(init: FindingInit): Finding {
   if (!ID_RE.test(init.id)) {
-    throw new TypeError(`Cannot create finding: id ${JSON.stringify(init.id)} is not SCREAMING_SNAKE`);
+    throw new TypeError(
+      `Cannot create finding: id ${JSON.stringify(init.id)} is not SCREAMING_SNAKE`,
+    );
   }
   const ev = init.evidence ?? [];
   const evidence: Evidence[] = Array.isArray(ev)

@@ -26,7 +26,11 @@ export interface TranscriptLine {
 /** Renderer-neutral blocks a command builds from its typed result. */
 export type Section =
   | { readonly kind: "fields"; readonly title: string; readonly fields: readonly Field[] }
-  | { readonly kind: "transcript"; readonly title: string; readonly lines: readonly TranscriptLine[] }
+  | {
+      readonly kind: "transcript";
+      readonly title: string;
+      readonly lines: readonly TranscriptLine[];
+    }
   | {
       readonly kind: "table";
       readonly title: string;

@@ -141,11 +141,20 @@ export class Conn {
   }
 
   /** Reads exactly `n` bytes. `label` goes into the transcript (binary protocols). */
-  async readBytes(n: number, signal: AbortSignal, phase: string, label?: string): Promise<Uint8Array> {
+  async readBytes(
+    n: number,
+    signal: AbortSignal,
+    phase: string,
+    label?: string,
+  ): Promise<Uint8Array> {
     if (n > this.#maxBuffer) {
-      throw new TlsDoctorError("TLSD_LIMIT", `Peer announced ${n} bytes during ${phase}, over the limit of ${this.#maxBuffer}`, {
-        details: { phase, limit: this.#maxBuffer, announced: n },
-      });
+      throw new TlsDoctorError(
+        "TLSD_LIMIT",
+        `Peer announced ${n} bytes during ${phase}, over the limit of ${this.#maxBuffer}`,
+        {
+          details: { phase, limit: this.#maxBuffer, announced: n },
+        },
+      );
     }
     while (this.#buf.length < n) await this.#more(signal, phase);
     const out = this.#take(n);

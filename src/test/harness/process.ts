@@ -17,7 +17,11 @@ export async function freePort(host = "127.0.0.1"): Promise<number> {
 }
 
 /** Resolves once something accepts TCP connections on host:port, or rejects at the deadline. */
-export async function waitForPort(port: number, host = "127.0.0.1", timeoutMs = 20_000): Promise<void> {
+export async function waitForPort(
+  port: number,
+  host = "127.0.0.1",
+  timeoutMs = 20_000,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
@@ -33,7 +37,8 @@ export async function waitForPort(port: number, host = "127.0.0.1", timeoutMs = 
       });
     });
     if (ok) return;
-    if (Date.now() > until) throw new Error(`Server did not listen on ${host}:${port} within ${timeoutMs} ms`);
+    if (Date.now() > until)
+      throw new Error(`Server did not listen on ${host}:${port} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -78,7 +83,9 @@ export async function spawnServer(o: SpawnServerOptions): Promise<RunningServer>
   let exited = false;
   child.once("exit", () => (exited = true));
   const spawnError = new Promise<never>((_, reject) => {
-    child.once("error", (e) => reject(new Error(`Cannot start ${o.name} (${o.command}): ${e.message}`)));
+    child.once("error", (e) =>
+      reject(new Error(`Cannot start ${o.name} (${o.command}): ${e.message}`)),
+    );
   });
   const server: RunningServer = {
     name: o.name,

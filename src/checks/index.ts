@@ -1,0 +1,5 @@
+// checks: diagnosis rules — read the layers below, emit Findings.
+export * from "./probe.js";
+export * from "./failure.js";
+export * from "./repeat.js";
+export * from "./chain.js";

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from "commander";
+import { toolVersion } from "../core/index.js";
+import { emitError, EXIT_USAGE } from "./common.js";
+import { registerProbe } from "./probe.js";
+import { registerUnbuilt } from "./unbuilt.js";
+import { runDoctor } from "./doctor.js";
+
+/**
+ * The tlsdoctor command line. Each command lives in its own file and hands a
+ * Report to report/. Exit status: 0 clean, 1 findings at/above --fail-on,
+ * 2 usage or input error.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  let exit = 0;
+  const setExit = (code: number): void => {
+    exit = code;
+  };
+  const program = new Command()
+    .name("tlsdoctor")
+    .description(
+      "Finds out why TLS and crypto fail on this Linux host — from the wire down to the kernel — and says what to change.\nWith no command, audits this host.",
+    )
+    .version(toolVersion(), "-V, --version")
+    .showSuggestionAfterError(true)
+    // Options after a command name belong to that command (probe --json …).
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .option("--json", "JSON output")
+    .action((opts: { json?: boolean }) => {
+      setExit(runDoctor(opts));
+    });
+  registerProbe(program, setExit);
+  registerUnbuilt(program, setExit);
+  program.addHelpText(
+    "after",
+    `
+Every command takes --json. Run 'tlsdoctor help <command>' for its options.
+Exit status: 0 no finding at or above --fail-on (default: error), 1 findings, 2 usage or input error.`,
+  );
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version exit 0; every other commander error is a usage error.
+      return e.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    const json = argv.includes("--json");
+    return emitError(e, { json });
+  }
+  return exit;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.exitCode = emitError(e);
+  },
+);

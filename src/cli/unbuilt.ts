@@ -1,0 +1,67 @@
+import type { Command } from "commander";
+import { TlsDoctorError } from "../core/index.js";
+import { emitError } from "./common.js";
+
+/** Commands of DESIGN.md that are not built yet, and the issue that builds each. */
+export const UNBUILT = {
+  scan: {
+    args: "<target...>",
+    summary:
+      "protocols, suites, groups, ALPN, tolerance and robustness (which hello kills the server)",
+    issue: 3,
+  },
+  host: {
+    args: "",
+    summary:
+      "host checks: kernel, libc, entropy, limits, kernel crypto, trust store, TLS library config (--root DIR for a snapshot)",
+    issue: 5,
+  },
+  elf: {
+    args: "[file]",
+    summary:
+      "linkage and hardening: which library really answers each call (--pid N for a process)",
+    issue: 4,
+  },
+  chroot: {
+    args: "[dir]",
+    summary: "what TLS and name resolution need inside a chroot (--pid N for a process's root)",
+    issue: 5,
+  },
+  explain: {
+    args: "<text|code|finding-id>",
+    summary: "decode an OpenSSL/GnuTLS error, alert, verify code or finding id",
+    issue: 6,
+  },
+  logs: {
+    args: "<file...>",
+    summary: "find TLS and crypto failures in logs and group them by cause",
+    issue: 6,
+  },
+  collect: {
+    args: "",
+    summary: "snapshot this host for offline analysis (tlsdoctor host --root)",
+    issue: 5,
+  },
+} as const;
+
+export function unbuiltError(name: string, issue: number): TlsDoctorError {
+  return new TlsDoctorError(
+    "TLSD_NOT_BUILT",
+    `'tlsdoctor ${name}' is not built yet (planned in issue ${issue}); today tlsdoctor can run 'probe'. See 'tlsdoctor --help'.`,
+    { details: { command: name, issue } },
+  );
+}
+
+export function registerUnbuilt(program: Command, setExit: (code: number) => void): void {
+  for (const [name, u] of Object.entries(UNBUILT)) {
+    program
+      .command(`${name}${u.args ? ` ${u.args}` : ""}`)
+      .description(`${u.summary} [not built yet]`)
+      .allowUnknownOption(true)
+      .option("--json", "JSON output")
+      .action((...args: unknown[]) => {
+        const opts = (args.at(-2) ?? {}) as { json?: boolean };
+        setExit(emitError(unbuiltError(name, u.issue), opts));
+      });
+  }
+}

@@ -1,0 +1,12 @@
+// wire: bytes on the wire — targets, STARTTLS dialects, the probe and its repetitions.
+export * from "./target.js";
+export * from "./probe.js";
+export * from "./repeat.js";
+export * from "./stats.js";
+export * from "./failure.js";
+export type { TlsClientOptions, TlsVersionName } from "./handshake.js";
+export { TLS_VERSIONS, defaultCipherList } from "./handshake.js";
+export { Transcript, printable, hex } from "./transcript.js";
+export type { WireChunk } from "./tap.js";
+export * from "./starttls/index.js";
+export type { HandshakeCapture } from "./capture/index.js";
