@@ -112,9 +112,7 @@ function chainSections(r: ProbeResult, d: Diagnosis): Section[] {
       title: "Verification",
       fields: d.verification.stores.map((s) => ({
         label: s.name,
-        value: s.verdict.trusted
-          ? `trusted${s.verdict.anchor ? ` (anchor: ${s.verdict.anchor.subjectCN ?? s.verdict.anchor.subject})` : ""}`
-          : `NOT trusted: ${s.verdict.summary}`,
+        value: s.verdict.summary.replace(/^not trusted/, "NOT trusted"),
         tone: s.verdict.trusted ? "good" : "bad",
       })),
     });

@@ -16,15 +16,18 @@ export interface OpenSslServerOptions {
   readonly ocspFile?: string;
   readonly alpn?: string;
   readonly extraArgs?: readonly string[];
+  /** Listen address: 127.0.0.1 (default) or ::1. */
+  readonly host?: "127.0.0.1" | "::1";
 }
 
 /** Starts `openssl s_server` on 127.0.0.1 and waits until it accepts connections. */
 export async function startOpenSslServer(o: OpenSslServerOptions): Promise<RunningServer> {
-  const port = await freePort();
+  const host = o.host ?? "127.0.0.1";
+  const port = await freePort(host);
   const args = [
     "s_server",
     "-accept",
-    `127.0.0.1:${port}`,
+    host === "::1" ? `[::1]:${port}` : `127.0.0.1:${port}`,
     "-cert",
     o.cert,
     "-key",
@@ -45,6 +48,7 @@ export async function startOpenSslServer(o: OpenSslServerOptions): Promise<Runni
     command: "openssl",
     args,
     port,
+    host,
     keepStdinOpen: true,
   });
 }
