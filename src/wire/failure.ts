@@ -33,6 +33,8 @@ export interface ProbeFailure {
   readonly afterClientHello?: boolean;
   /** For STARTTLS: the server's reply. */
   readonly reply?: string;
+  /** The underlying error message as the library gave it, when `message` rephrases it. */
+  readonly raw?: string;
 }
 
 export interface FailureContext {
@@ -49,7 +51,7 @@ function str(v: unknown): string | undefined {
 
 /** Classifies anything a probe attempt threw. Never throws. */
 export function classifyFailure(e: unknown, ctx: FailureContext): ProbeFailure {
-  const message = messageOf(e);
+  const message = messageOf(e).trim();
   if (e instanceof TlsDoctorError) {
     const inner = str(e.details["phase"]);
     // "STARTTLS (smtp): SMTP greeting" — the probe's phase and the dialect's step.
@@ -99,10 +101,12 @@ export function classifyFailure(e: unknown, ctx: FailureContext): ProbeFailure {
     (first?.code.alert !== undefined || ctx.wireAlert !== undefined || /alert/i.test(message))
   ) {
     const info = alertInfo(alertNo);
+    const via = first ? ` (OpenSSL error:${first.code.hex}: ${first.reasonText})` : "";
     return {
       class: "alert-received",
       phase: ctx.phase,
-      message,
+      message: `Received fatal alert ${info.code} ${info.name} from the server during ${ctx.phase}${via}`,
+      raw: message,
       code: "TLSD_TLS_ALERT",
       alert: { code: info.code, name: info.name, meaning: info.received },
       ...(first
@@ -114,7 +118,8 @@ export function classifyFailure(e: unknown, ctx: FailureContext): ProbeFailure {
     return {
       class: "tls-local",
       phase: ctx.phase,
-      message,
+      message: `Our TLS library stopped the handshake: ${first.reasonText} (OpenSSL error:${first.code.hex})`,
+      raw: message,
       code: "TLSD_TLS_LOCAL",
       openssl: { hex: first.code.hex, reason: first.reasonText, library: first.library },
     };

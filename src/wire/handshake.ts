@@ -136,12 +136,17 @@ export async function settle(s: StartedTls, ms: number): Promise<Error | undefin
       clearTimeout(t);
       s.socket.off("session", onSession);
       s.socket.off("error", onError);
+      s.socket.off("end", onEnd);
+      s.socket.off("close", onEnd);
       resolve(e);
     };
     const onSession = (): void => done();
     const onError = (e: Error): void => done(e);
+    const onEnd = (): void => done();
     const t = setTimeout(() => done(), ms);
     s.socket.on("session", onSession);
     s.socket.on("error", onError);
+    s.socket.once("end", onEnd);
+    s.socket.once("close", onEnd);
   });
 }

@@ -177,6 +177,8 @@ export async function probe(target: Target, options: ProbeOptions = {}): Promise
   } catch (e) {
     const capTap = tap ?? tapOf(e);
     failure = classifyFailure(e, { phase, tlsBytesSent: capTap?.sentBytes ?? 0 });
+    if (failure.class === "timeout")
+      failure = { ...failure, message: `${failure.message} (deadline ${timeoutMs} ms)` };
     if (!tap && capTap) {
       tap = capTap;
       keylog = keylogOf(e) ?? [];
