@@ -118,7 +118,7 @@ export function renderFinding(c: Colors, f: Finding): string[] {
   for (const l of f.detail.split("\n")) out.push(`         ${l}`);
   for (const e of f.evidence) out.push(`         ${c.dim(`${e.label}:`)} ${e.value}`);
   out.push(`         ${c.green("fix:")} ${f.fix}`);
-  out.push(c.dim(`         more: tlsdoctor explain ${f.id}`));
+  out.push(c.dim(`         more: docs/findings.md#${f.id.toLowerCase()}`));
   return out;
 }
 
