@@ -149,6 +149,27 @@ describe("probe against openssl s_server and gnutls-serv", () => {
     assert.ok(ids(w).includes("CERT_HOSTNAME_MISMATCH"), ids(w).join(","));
   });
 
+  it("weak key, SHA-1 signature, self-signed, private CA: each its own finding (the probe completes and reports)", async () => {
+    // Debian's OpenSSL runs at security level 2; the servers are told to allow
+    // the weak certificates, and the probe offers level 0 so it can report them.
+    const lax = ["-cipher", "DEFAULT:@SECLEVEL=0"];
+    const weak = await run(
+      await serve({ cert: pki.weak.cert, key: pki.weak.key, chain: pki.intBundle, extraArgs: lax }),
+    );
+    assert.equal(weak.ok, true, weak.failure?.message);
+    assert.ok(ids(weak).includes("CERT_WEAK_KEY"), ids(weak).join(","));
+    const sha1 = await run(
+      await serve({ cert: pki.sha1.cert, key: pki.sha1.key, chain: pki.intBundle, extraArgs: lax }),
+    );
+    assert.ok(ids(sha1).includes("CERT_SHA1_SIGNATURE"), ids(sha1).join(","));
+    const self = await run(await serve({ cert: pki.selfSigned.cert, key: pki.selfSigned.key }));
+    assert.ok(ids(self).includes("CERT_SELF_SIGNED"), ids(self).join(","));
+    const priv = await run(await serve({ cert: pki.privateLeaf.cert, key: pki.privateLeaf.key }));
+    // The shared reference here holds root2; a private CA is one no store knows.
+    const neither = loadStores({ ca: pki.root.cert, reference: pki.root.cert });
+    assert.ok(ids(priv, neither).includes("CERT_PRIVATE_CA"), ids(priv, neither).join(","));
+  });
+
   it("stale system store: TRUST_STORE_STALE naming the missing root, blamed on the client", async () => {
     const t = await serve({ cert: pki.leaf.cert, key: pki.leaf.key, chain: pki.intBundle });
     const r = await run(t);
