@@ -1,7 +1,19 @@
 import { Option, type Command } from "commander";
 import { SingleBar, Presets } from "cli-progress";
-import { makeReport, TlsDoctorError, toolVersion } from "../core/index.js";
-import { diagnoseProbe, diagnoseRepeat, loadStores, type StoreOptions } from "../checks/index.js";
+import {
+  makeReport,
+  TlsDoctorError,
+  toolVersion,
+  type Report,
+  type Section,
+} from "../core/index.js";
+import {
+  diagnoseProbe,
+  diagnoseRepeat,
+  loadStores,
+  type Diagnosis,
+  type StoreOptions,
+} from "../checks/index.js";
 import {
   MAX_CONCURRENCY,
   MAX_REPEAT,
@@ -186,18 +198,11 @@ async function runProbe(targetText: string, flags: ProbeFlags): Promise<number> 
     }
     const result = await probe(target, options);
     const diagnosis = diagnoseProbe(result, stores);
-    const report = makeReport({
-      version: toolVersion(),
-      command: "probe",
-      target: target.input,
-      startedAt,
-      verdict: diagnosis.verdict,
-      findings: diagnosis.findings,
-      attempts: diagnosis.attempts,
-      sections: probeSections(result, diagnosis),
-      data: { probe: result, verification: diagnosis.verification },
-    });
-    return emitReport(report, flags);
+    const sections = probeSections(result, diagnosis);
+    return emitReport(
+      probeReport(target.input, startedAt, diagnosis, sections, { probe: result }),
+      flags,
+    );
   }
 
   const count = parseIntOption(flags.repeat, "--repeat", 1, MAX_REPEAT);
@@ -231,16 +236,30 @@ async function runProbe(targetText: string, flags: ProbeFlags): Promise<number> 
     },
   }).finally(() => bar?.stop());
   const diagnosis = diagnoseRepeat(result, stores);
-  const report = makeReport({
+  const sections = repeatSections(result, diagnosis);
+  return emitReport(
+    probeReport(target.input, startedAt, diagnosis, sections, { repeat: result }),
+    flags,
+  );
+}
+
+/** The report of a probe or a --repeat run: `data` holds the result and the verification. */
+function probeReport(
+  target: string,
+  startedAt: Date,
+  diagnosis: Diagnosis,
+  sections: readonly Section[],
+  result: { probe: unknown } | { repeat: unknown },
+): Report {
+  return makeReport({
     version: toolVersion(),
     command: "probe",
-    target: target.input,
+    target,
     startedAt,
     verdict: diagnosis.verdict,
     findings: diagnosis.findings,
     attempts: diagnosis.attempts,
-    sections: repeatSections(result, diagnosis),
-    data: { repeat: result, verification: diagnosis.verification },
+    sections,
+    data: { ...result, verification: diagnosis.verification },
   });
-  return emitReport(report, flags);
 }
