@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer as createTlsServer } from "node:tls";
 import { probe, parseTarget, repeatProbe } from "../../wire/index.js";
 import { diagnoseProbe, diagnoseRepeat, loadStores, type Stores } from "../../checks/index.js";
 import { freePort } from "../harness/process.js";
@@ -94,6 +95,40 @@ describe("probe failure classes", () => {
     const f = diagnoseProbe(r, stores).findings[0];
     assert.equal(f?.id, "SERVER_NOT_TLS", JSON.stringify(r.failure));
     assert.match(f?.fix ?? "", /smtp:\/\//);
+  });
+
+  it("ALPN: agreed protocol reported; a refused one is alert 120 with an ALPN fix (Exim ≥ 4.95 refuses non-smtp ALPN)", async () => {
+    const server = createTlsServer(
+      {
+        cert: readFileSync(pki.fullchain),
+        key: readFileSync(pki.leaf.key),
+        ALPNProtocols: ["smtp"],
+      },
+      (sock) => sock.end(),
+    );
+    server.on("tlsClientError", () => undefined);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const addr = server.address();
+    const port = addr && typeof addr === "object" ? addr.port : 0;
+    try {
+      const good = await probe(parseTarget(`localhost:${port}`), {
+        connectTo: "127.0.0.1",
+        alpn: ["smtp"],
+        timeoutMs: 5000,
+      });
+      assert.equal(good.tls?.alpn, "smtp", good.failure?.message);
+      const bad = await probe(parseTarget(`localhost:${port}`), {
+        connectTo: "127.0.0.1",
+        alpn: ["h2", "http/1.1"],
+        timeoutMs: 5000,
+      });
+      assert.equal(bad.failure?.alert?.code, 120);
+      const f = diagnoseProbe(bad, stores).findings[0];
+      assert.equal(f?.side, "client");
+      assert.match(f?.fix ?? "", /ALPN/);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 
   it("unknown host: CONNECT_DNS_FAILED", async () => {
