@@ -116,6 +116,23 @@ describe("tlsdoctor probe (CLI)", () => {
     assert.equal(r2.status, 0);
   });
 
+  it("a failed probe is a finding in a valid report, exit 1 — not a usage error", async () => {
+    const { freePort } = await import("../harness/process.js");
+    const port = await freePort();
+    const r = await cli(["probe", `127.0.0.1:${port}`, "--json"]);
+    assert.equal(r.status, 1, r.stderr);
+    const report = JSON.parse(r.stdout) as {
+      findings: { id: string }[];
+      data: { probe: { failure: { class: string } } };
+    };
+    assert.equal(validate(report), true, JSON.stringify(validate.errors));
+    assert.equal(report.data.probe.failure.class, "refused");
+    assert.deepEqual(
+      report.findings.map((f) => f.id),
+      ["CONNECT_REFUSED"],
+    );
+  });
+
   it("--repeat prints the failure rate and validates", async () => {
     const r = await cli([
       "probe",
