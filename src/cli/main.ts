@@ -52,6 +52,14 @@ Exit status: 0 no finding at or above --fail-on (default: error), 1 findings, 2 
   return exit;
 }
 
+// `tlsdoctor … | head` closes the pipe early: stop quietly, as cat and grep do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

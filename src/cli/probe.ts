@@ -128,7 +128,11 @@ export function registerProbe(program: Command, setExit: (code: number) => void)
       "--reference <file|dir>",
       "the current reference store (default: the Mozilla roots bundled in Node.js)",
     )
-    .option("--store <name=file>", "also verify against this named store (repeatable)", collect, [])
+    .addOption(
+      new Option("--store <name=file>", "also verify against this named store (repeatable)")
+        .argParser(collect)
+        .default([], "none"),
+    )
     .option("--timeout <duration>", "deadline for each attempt: 10, 10s, 500ms", "10s")
     .option(
       "--repeat <n>",
