@@ -24,6 +24,8 @@ interface SClient {
   readonly chain: string[];
   readonly verifyCode?: number;
   readonly ocsp: boolean;
+  /** "Server Temp Key: ECDH, secp384r1, 384 bits" → ["ECDH", "secp384r1", 384] */
+  readonly tempKey?: readonly [string, string, number];
 }
 
 /** Runs `openssl s_client` once and reads what it printed. */
@@ -48,11 +50,13 @@ function sClient(port: number, args: readonly string[]): Promise<SClient> {
         ...out.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g),
       ].map((x) => sha256(pemToDer(x[0])));
       const v = /Verify return code: (\d+)/.exec(out);
+      const k = /Server Temp Key: (\w+), (\w+), (\d+) bits/.exec(out);
       resolve({
         ...(m ? { protocol: m[1]!, cipher: m[2]! } : {}),
         chain,
         ...(v ? { verifyCode: Number(v[1]) } : {}),
         ocsp: /OCSP Response Status: successful/.test(out),
+        ...(k ? { tempKey: [k[1]!, k[2]!, Number(k[3])] as const } : {}),
       });
     });
   });
@@ -122,6 +126,15 @@ describe("probe agrees with openssl s_client", () => {
       );
     });
   }
+
+  it("--groups P-384: same key-exchange group as s_client -groups P-384", async () => {
+    const port = await serve({ cert: pki.leaf.cert, key: pki.leaf.key, chain: pki.intBundle });
+    const [a, b] = await Promise.all([
+      ours(port, { groups: "P-384" }),
+      sClient(port, ["-groups", "P-384"]),
+    ]);
+    assert.deepEqual([a.tls?.group?.type, a.tls?.group?.name, a.tls?.group?.bits], b.tempKey);
+  });
 
   it("leaf without intermediate: s_client says 21 (unable to verify the first certificate), we say CHAIN_INCOMPLETE", async () => {
     // Same fact, more precise wording: the issuer is an intermediate named by
