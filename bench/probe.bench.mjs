@@ -25,7 +25,7 @@ const CONC = 20;
 
 const { makeTestPki } = await import(join(root, "dist/test/harness/test-pki.js"));
 const { startOpenSslServer } = await import(join(root, "dist/test/harness/tls-servers.js"));
-const { startExim } = await import(join(root, "dist/test/harness/daemons/exim.js"));
+const { startExim } = await import(join(root, "dist/test/harness/real/exim.js"));
 
 function run(cmd, args, { input = "" } = {}) {
   return new Promise((resolve) => {

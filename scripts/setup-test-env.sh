@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 PKGS=(
   openssl ca-certificates gnutls-bin swaks
   exim4-daemon-light
-  dovecot-imapd dovecot-pop3d dovecot-managesieved
+  dovecot-imapd dovecot-pop3d dovecot-managesieved dovecot-lmtpd
   postgresql
   vsftpd
   slapd ldap-utils

@@ -1,0 +1,215 @@
+// STARTTLS against real mail servers from Debian: Exim (SMTP) and Dovecot
+// (IMAP, POP3, ManageSieve, LMTP), with differential checks against swaks
+// and openssl s_client on the same Exim.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { probe, parseTarget, type ProbeResult } from "../../wire/index.js";
+import { diagnoseProbe, loadStores, type Stores } from "../../checks/index.js";
+import { makeTestPki, type TestPki } from "../harness/test-pki.js";
+import { startExim } from "../harness/real/exim.js";
+import { startDovecot, type DovecotServer } from "../harness/real/dovecot.js";
+import type { RunningServer } from "../harness/process.js";
+
+const sha256 = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
+
+function runTool(cmd: string, args: readonly string[], input = ""): Promise<string> {
+  return new Promise((resolve) => {
+    const p = spawn(cmd, [...args]);
+    let out = "";
+    p.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    p.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    p.stdin.end(input);
+    const t = setTimeout(() => p.kill(), 15_000);
+    p.on("close", () => {
+      clearTimeout(t);
+      resolve(out);
+    });
+  });
+}
+
+/** The transcript as "dir tls text" lines, for order checks. */
+function lines(r: ProbeResult): string[] {
+  return r.transcript.map((l) => `${l.dir}${l.tls ? "~" : ""} ${l.text}`);
+}
+
+/** Asserts `expected` patterns appear in this order among the lines. */
+function inOrder(actual: readonly string[], expected: readonly RegExp[]): void {
+  let i = 0;
+  for (const re of expected) {
+    while (i < actual.length && !re.test(actual[i]!)) i++;
+    assert.ok(i < actual.length, `${String(re)} not found in order in:\n${actual.join("\n")}`);
+    i++;
+  }
+}
+
+describe("STARTTLS against Exim and Dovecot", () => {
+  let dir: string;
+  let pki: TestPki;
+  let stores: Stores;
+  let exim: RunningServer;
+  let eximPlain: RunningServer;
+  let dovecot: DovecotServer;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "tlsd-mail-"));
+    chmodSync(dir, 0o755);
+    pki = await makeTestPki(dir);
+    chmodSync(pki.leaf.key, 0o644);
+    stores = loadStores({ ca: pki.root.cert, reference: pki.fullStore });
+    [exim, eximPlain, dovecot] = await Promise.all([
+      startExim({ cert: pki.fullchain, key: pki.leaf.key }),
+      startExim({ cert: pki.fullchain, key: pki.leaf.key, tls: false }),
+      startDovecot({ cert: pki.fullchain, key: pki.leaf.key }),
+    ]);
+  });
+  after(async () => {
+    await Promise.all([exim?.stop(), eximPlain?.stop(), dovecot?.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const run = (url: string): Promise<ProbeResult> =>
+    probe(parseTarget(url), { connectTo: "127.0.0.1", timeoutMs: 8000 });
+
+  it("SMTP: EHLO, STARTTLS, 220, TLS, EHLO again, QUIT — like swaks shows it", async () => {
+    const r = await run(`smtp://localhost:${exim.port}`);
+    assert.equal(r.ok, true, r.failure?.message);
+    inOrder(lines(r), [
+      /^recv 220 mx\.test\.invalid ESMTP Exim/,
+      /^send EHLO /,
+      /^recv 250[- ]STARTTLS/,
+      /^send STARTTLS$/,
+      /^recv 220 /,
+      /^info TLS started/,
+      /^send~ EHLO /,
+      /^recv~ 250/,
+      /^send~ QUIT$/,
+      /^recv~ 221 /,
+    ]);
+    assert.ok(r.starttls?.capabilities.includes("STARTTLS"));
+    assert.match(r.starttls?.banner ?? "", /Exim 4\.\d+/);
+    assert.deepEqual(r.certificates.map(sha256), [sha256(pki.leaf.der), sha256(pki.int.der)]);
+    assert.deepEqual(
+      diagnoseProbe(r, stores).findings.map((f) => f.id),
+      [],
+    );
+    const sub = await run(`submission://localhost:${exim.port}`);
+    assert.equal(sub.ok, true, sub.failure?.message);
+  });
+
+  it("SMTP without STARTTLS: STARTTLS_NOT_OFFERED with the server's EHLO reply", async () => {
+    const r = await run(`smtp://localhost:${eximPlain.port}`);
+    assert.equal(r.failure?.class, "starttls-not-offered");
+    const f = diagnoseProbe(r, stores).findings;
+    assert.deepEqual(
+      f.map((x) => x.id),
+      ["STARTTLS_NOT_OFFERED"],
+    );
+    assert.match(JSON.stringify(f[0]?.evidence), /PIPELINING/);
+  });
+
+  it("differential: swaks -tls and openssl s_client -starttls smtp see the same protocol and cipher", async () => {
+    const r = await run(`smtp://localhost:${exim.port}`);
+    const sw = await runTool("swaks", [
+      "-s",
+      "127.0.0.1",
+      "-p",
+      String(exim.port),
+      "-tls",
+      "--quit-after",
+      "EHLO",
+    ]);
+    const m = /TLS started with cipher (TLSv[\d.]+):([A-Z0-9_-]+):/.exec(sw);
+    assert.ok(m, sw);
+    assert.deepEqual([r.tls?.protocol, r.tls?.cipher.iana], [m[1], m[2]]);
+    const sc = await runTool(
+      "openssl",
+      [
+        "s_client",
+        "-starttls",
+        "smtp",
+        "-connect",
+        `127.0.0.1:${exim.port}`,
+        "-servername",
+        "localhost",
+      ],
+      "QUIT\r\n",
+    );
+    const n = /New, (TLSv[\d.]+), Cipher is (\S+)/.exec(sc);
+    assert.ok(n, sc);
+    assert.deepEqual([r.tls?.protocol, r.tls?.cipher.openssl], [n[1], n[2]]);
+    // Without STARTTLS all three fail.
+    const plain = await runTool("swaks", [
+      "-s",
+      "127.0.0.1",
+      "-p",
+      String(eximPlain.port),
+      "-tls",
+      "--quit-after",
+      "EHLO",
+    ]);
+    assert.match(plain, /STARTTLS not supported|Host did not advertise STARTTLS/i);
+  });
+
+  for (const [proto, cmds] of [
+    [
+      "imap",
+      [
+        /^send a001 CAPABILITY|^recv \* OK \[CAPABILITY/,
+        /^send a002 STARTTLS$/,
+        /^recv a002 OK/,
+        /^send~ a003 CAPABILITY$/,
+        /^send~ a004 LOGOUT$/,
+      ],
+    ],
+    [
+      "pop3",
+      [
+        /^recv \+OK/,
+        /^send CAPA$/,
+        /^recv STLS$/,
+        /^send STLS$/,
+        /^recv \+OK/,
+        /^send~ CAPA$/,
+        /^send~ QUIT$/,
+      ],
+    ],
+    [
+      "sieve",
+      [
+        /^recv "STARTTLS"$/,
+        /^recv OK/,
+        /^send STARTTLS$/,
+        /^recv OK/,
+        /^recv~ "IMPLEMENTATION"/,
+        /^send~ LOGOUT$/,
+      ],
+    ],
+    [
+      "lmtp",
+      [
+        /^recv 220 /,
+        /^send LHLO /,
+        /^recv 250[- ]STARTTLS/,
+        /^send STARTTLS$/,
+        /^send~ LHLO /,
+        /^send~ QUIT$/,
+      ],
+    ],
+  ] as const) {
+    it(`${proto} against Dovecot: STARTTLS, chain as sent, the protocol's exchange over TLS`, async () => {
+      const r = await run(`${proto}://localhost:${dovecot.ports[proto]}`);
+      assert.equal(r.ok, true, `${r.failure?.message}\n${lines(r).join("\n")}`);
+      inOrder(lines(r), cmds);
+      assert.deepEqual(r.certificates.map(sha256), [sha256(pki.leaf.der), sha256(pki.int.der)]);
+      assert.deepEqual(
+        diagnoseProbe(r, stores).findings.map((f) => f.id),
+        [],
+      );
+    });
+  }
+});
