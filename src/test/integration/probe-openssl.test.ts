@@ -65,6 +65,23 @@ describe("probe against openssl s_server and gnutls-serv", () => {
     assert.ok((r.timings.handshakeMs ?? -1) >= 0);
   });
 
+  it("HelloRetryRequest (server accepts only P-384): the chain is still read from the wire", async () => {
+    // Regression: the CCS that follows an HRR in middlebox-compatibility mode
+    // was taken for TLS 1.2's, so the rest of the handshake was not decrypted.
+    const t = await serve({
+      cert: pki.leaf.cert,
+      key: pki.leaf.key,
+      chain: pki.intBundle,
+      extraArgs: ["-groups", "P-384"],
+    });
+    const r = await run(t);
+    assert.equal(r.ok, true, r.failure?.message);
+    assert.ok(r.capture?.helloRetryRequest, "an HRR was seen");
+    assert.equal(r.tls?.group?.name, "secp384r1");
+    assert.equal(r.chainSource, "wire");
+    assert.deepEqual(r.certificates.map(sha256), [sha256(pki.leaf.der), sha256(pki.int.der)]);
+  });
+
   it("ECDSA leaf", async () => {
     const t = await serve({ cert: pki.leafEc.cert, key: pki.leafEc.key, chain: pki.intBundle });
     const r = await run(t);

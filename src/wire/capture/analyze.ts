@@ -148,10 +148,23 @@ class Analysis {
         this.#push(side, atMs, r.offset, outer(r, false), alertSummary(alerts));
         return;
       }
-      case ContentType.change_cipher_spec:
-        this.#push(side, atMs, r.offset, outer(r, false), "ChangeCipherSpec");
-        side.mode = "tls12-protected";
+      case ContentType.change_cipher_spec: {
+        // In TLS 1.3 middlebox-compatibility mode (RFC 8446 D.4) a CCS comes
+        // after a HelloRetryRequest, before the second ClientHello and the
+        // real ServerHello: it protects nothing. Only a TLS ≤ 1.2 ServerHello
+        // makes the records after a CCS protected.
+        const sh = st.serverHello;
+        const legacy = sh !== undefined && sh.selectedVersion !== 0x0304;
+        this.#push(
+          side,
+          atMs,
+          r.offset,
+          outer(r, false),
+          legacy ? "ChangeCipherSpec" : "ChangeCipherSpec (middlebox compatibility)",
+        );
+        if (legacy) side.mode = "tls12-protected";
         return;
+      }
       default:
         this.#push(
           side,
