@@ -118,8 +118,25 @@ function fingerprint(der: Uint8Array, alg: "sha256" | "sha1"): string {
   return colonHex(createHash(alg).update(der).digest());
 }
 
+/**
+ * Parsed certificates by DER (base64), so a root that is in both the system
+ * store and the reference store is decoded once per process. Bounded: a
+ * store of hostile size cannot grow it past this many entries.
+ */
+const PARSED = new Map<string, ParsedCertificate>();
+const MAX_PARSED_CACHE = 4096;
+
 /** Parses DER into facts plus Node's X509Certificate. Throws TLSD_PARSE, never anything else. */
 export function parseCertificate(der: Uint8Array): ParsedCertificate {
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString("base64");
+  const hit = PARSED.get(key);
+  if (hit !== undefined) return hit;
+  const parsed = parseUncached(der);
+  if (PARSED.size < MAX_PARSED_CACHE) PARSED.set(key, parsed);
+  return parsed;
+}
+
+function parseUncached(der: Uint8Array): ParsedCertificate {
   checkOuter(der);
   let cert: Certificate;
   try {
@@ -127,25 +144,38 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
   } catch (e) {
     throw parseError(`ASN.1 structure: ${messageOf(e)}`, e);
   }
-  let x509: X509Certificate;
-  try {
-    x509 = new X509Certificate(der);
-  } catch (e) {
-    throw parseError(`OpenSSL rejects it: ${messageOf(e)}`, e);
-  }
+  // Node's X509Certificate and the self-signature check are the costly part
+  // of parsing a store of 150 roots, and most anchors are never looked at:
+  // both are computed on first use. OpenSSL must still accept the DER, so a
+  // certificate only Node rejects fails when it is used, as TLSD_PARSE.
+  let x509Cache: X509Certificate | undefined;
+  const x509 = (): X509Certificate => {
+    if (x509Cache === undefined) {
+      try {
+        x509Cache = new X509Certificate(der);
+      } catch (e) {
+        throw parseError(`OpenSSL rejects it: ${messageOf(e)}`, e);
+      }
+    }
+    return x509Cache;
+  };
   const tbs = cert.tbsCertificate;
   const sig = signatureOf(cert);
   const subjectKey = nameKey(tbs.subject);
   const issuerKey = nameKey(tbs.issuer);
   const selfIssued = subjectKey === issuerKey;
-  let selfSigned = false;
-  if (selfIssued) {
-    try {
-      selfSigned = x509.verify(x509.publicKey);
-    } catch {
-      selfSigned = false;
+  let selfSignedCache: boolean | undefined;
+  let keyCache: KeyInfo | undefined;
+  const selfSigned = (): boolean => {
+    if (selfSignedCache === undefined) {
+      try {
+        selfSignedCache = selfIssued && x509().verify(x509().publicKey);
+      } catch {
+        selfSignedCache = false;
+      }
     }
-  }
+    return selfSignedCache;
+  };
   let notBefore: string;
   let notAfter: string;
   try {
@@ -162,16 +192,32 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     serial: serialHex(tbs.serialNumber),
     notBefore,
     notAfter,
-    key: describeKey(() => x509.publicKey, tbs.subjectPublicKeyInfo.algorithm.algorithm),
+    get key(): KeyInfo {
+      keyCache ??= describeKey(
+        () => x509().publicKey,
+        tbs.subjectPublicKeyInfo.algorithm.algorithm,
+      );
+      return keyCache;
+    },
     signatureAlgorithm: sig.name,
     signatureHash: sig.hash,
     sha256: fingerprint(der, "sha256"),
     sha1: fingerprint(der, "sha1"),
     selfIssued,
-    selfSigned,
+    get selfSigned(): boolean {
+      return selfSigned();
+    },
     ...decodeExtensions(tbs.extensions ?? []),
   };
-  return { der, info, x509, subjectKey, issuerKey };
+  return {
+    der,
+    info,
+    get x509(): X509Certificate {
+      return x509();
+    },
+    subjectKey,
+    issuerKey,
+  };
 }
 
 /** Plain facts about one DER certificate. Throws TlsDoctorError("TLSD_PARSE") on malformed input. */

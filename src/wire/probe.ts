@@ -157,8 +157,17 @@ export async function probe(target: Target, options: ProbeOptions = {}): Promise
     const s = started.socket;
     // Read the session's facts now: a server may close right after the handshake.
     tls = negotiated(started, servername, options.session !== undefined);
-    const late = await settle(started, SETTLE_MS);
-    if (late) throw late;
+    // A TLS 1.3 server sends its tickets, or rejects our client certificate,
+    // only after the handshake. A protocol exchange over TLS (EHLO again …)
+    // reveals both by itself; without one, wait briefly when it matters.
+    const exchange =
+      target.starttls !== undefined &&
+      options.afterTls !== false &&
+      dialectFor(target.starttls).afterTls !== undefined;
+    if (!exchange && (options.resumption !== false || certificateRequested(started, keylog))) {
+      const late = await settle(started, SETTLE_MS);
+      if (late) throw late;
+    }
     transcript.info(`TLS started with cipher ${tls.protocol}:${tls.cipher.iana}`);
 
     if (target.starttls !== undefined && options.afterTls !== false) {
@@ -286,6 +295,11 @@ function negotiated(
     resumption: resuming ? (sock.isSessionReused() ? "resumed" : "not-resumed") : "not-tried",
     ocsp: { stapled: false },
   };
+}
+
+/** Did the server ask for a client certificate (CertificateRequest, decrypted in TLS 1.3)? */
+function certificateRequested(s: StartedTls, keylog: readonly string[]): boolean {
+  return safeAnalyze(s.tap, keylog)?.certificateRequested ?? true;
 }
 
 function safeAnalyze(
