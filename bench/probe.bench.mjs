@@ -73,7 +73,14 @@ const direct = await startOpenSslServer({
   key: pki.leaf.key,
   chain: pki.intBundle,
 });
-const exim = await startExim({ cert: pki.fullchain, key: pki.leaf.key, tls: true });
+// Exim allows 20 concurrent sessions by default; 20 clients in flight plus
+// teardown lag would hit that limit (SESSION_REFUSED), so give it room.
+const exim = await startExim({
+  cert: pki.fullchain,
+  key: pki.leaf.key,
+  tls: true,
+  maxConnections: 200,
+});
 const smtpPort = exim.port;
 const rows = [];
 try {

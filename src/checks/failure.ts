@@ -84,6 +84,21 @@ export function failureFindings(r: ProbeResult): Finding[] {
           fix: "Check that the scheme matches the service on this port (smtp:// for port 25 STARTTLS, smtps:// for 465 …), and read the server's log for the same moment.",
         }),
       ];
+    case "session-refused":
+      return [
+        finding({
+          id: "SESSION_REFUSED",
+          severity: "error",
+          side: "server",
+          title: `${where} refused the session before STARTTLS: ${f.reply ?? f.message}`,
+          detail:
+            "The server turned the connection away at its greeting, so TLS was never reached. A temporary refusal (SMTP 421, FTP 421) is usually a limit: too many concurrent connections overall or from this address, or a server shedding load; a permanent one (554, IMAP BYE) is access control.",
+          evidence: { ...base, ...(f.reply ? { "server said": f.reply } : {}) },
+          fix: /^4\d\d|too many/i.test(f.reply ?? "")
+            ? "Raise the server's connection limits (Exim: smtp_accept_max, smtp_accept_max_per_host; Postfix: default_process_limit, smtpd_client_connection_count_limit) or lower --concurrency."
+            : "Check the server's access rules for this client address (host lists, tcp wrappers, RBLs) and its log for the refusal.",
+        }),
+      ];
     case "starttls-not-offered":
       return [
         finding({

@@ -9,6 +9,7 @@ export type FailureClass =
   | "timeout"
   | "reset"
   | "closed"
+  | "session-refused"
   | "starttls-not-offered"
   | "starttls-refused"
   | "alert-received"
@@ -79,8 +80,14 @@ export function classifyFailure(e: unknown, ctx: FailureContext): ProbeFailure {
       case "TLSD_STARTTLS": {
         const offered = e.details["offered"] !== false;
         const reply = str(e.details["reply"]);
+        const cls: FailureClass =
+          e.details["refused"] === "session"
+            ? "session-refused"
+            : offered
+              ? "starttls-refused"
+              : "starttls-not-offered";
         return {
-          class: offered ? "starttls-refused" : "starttls-not-offered",
+          class: cls,
           phase,
           message,
           code: e.code,

@@ -112,6 +112,26 @@ describe("STARTTLS against Exim and Dovecot", () => {
     assert.match(JSON.stringify(f[0]?.evidence), /PIPELINING/);
   });
 
+  it("Exim's connection limit: a --repeat burst past smtp_accept_max is SESSION_REFUSED (421), intermittently", async () => {
+    const { repeatProbe } = await import("../../wire/index.js");
+    const { diagnoseRepeat } = await import("../../checks/index.js");
+    const small = await startExim({ cert: pki.fullchain, key: pki.leaf.key, maxConnections: 2 });
+    try {
+      const r = await repeatProbe(parseTarget(`smtp://localhost:${small.port}`), {
+        connectTo: "127.0.0.1",
+        count: 24,
+        concurrency: 8,
+        timeoutMs: 8000,
+      });
+      assert.ok(r.failures > 0 && r.failures < r.attempts, `failures ${r.failures}/${r.attempts}`);
+      assert.ok(r.outcomes.some((o) => o.outcome === "session-refused"));
+      const ids = diagnoseRepeat(r, stores).findings.map((f) => f.id);
+      assert.ok(ids.includes("TLS_INTERMITTENT") && ids.includes("SESSION_REFUSED"), ids.join(","));
+    } finally {
+      await small.stop();
+    }
+  });
+
   it("differential: swaks -tls and openssl s_client -starttls smtp see the same protocol and cipher", async () => {
     const r = await run(`smtp://localhost:${exim.port}`);
     const sw = await runTool("swaks", [

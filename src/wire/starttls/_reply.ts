@@ -85,3 +85,13 @@ export function starttlsError(
     details: { phase, offered, reply: reply.slice(0, 2000) },
   });
 }
+
+/**
+ * The server refused the whole session at its greeting (SMTP 421/554, IMAP
+ * BYE, POP3 -ERR, FTP 421/500 …): not a STARTTLS matter, often a limit.
+ */
+export function sessionRefused(phase: string, reply: string, message: string): TlsDoctorError {
+  return new TlsDoctorError("TLSD_STARTTLS", message, {
+    details: { phase, offered: false, refused: "session", reply: reply.slice(0, 2000) },
+  });
+}

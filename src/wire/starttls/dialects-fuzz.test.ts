@@ -91,12 +91,13 @@ describe("STARTTLS dialects on hostile input", () => {
     );
   });
 
-  it("a 554 banner is a STARTTLS error carrying the reply", async () => {
+  it("a 554 banner is a refused session carrying the reply", async () => {
     await assert.rejects(
       negotiate("smtp", [text("554 5.7.1 no service for you\r\n")]),
       (e: unknown) =>
         e instanceof TlsDoctorError &&
         e.code === "TLSD_STARTTLS" &&
+        e.details["refused"] === "session" &&
         e.details["reply"] === "554 5.7.1 no service for you",
     );
   });

@@ -1,6 +1,6 @@
 import type { Conn } from "../conn.js";
 import type { DialectOptions, StartTlsDialect, StartTlsOutcome } from "./dialect.js";
-import { readNumericReply, starttlsError } from "./_reply.js";
+import { readNumericReply, sessionRefused, starttlsError } from "./_reply.js";
 
 /**
  * FTP AUTH TLS (RFC 4217 §4, FEAT from RFC 2389):
@@ -21,9 +21,8 @@ export const ftp: StartTlsDialect = {
   async negotiate(conn: Conn, o: DialectOptions): Promise<StartTlsOutcome> {
     const greet = await readNumericReply(conn, o.signal, "FTP greeting");
     if (greet.code !== 220)
-      throw starttlsError(
+      throw sessionRefused(
         "FTP greeting",
-        false,
         greet.raw,
         `Server refused the session with ${greet.code}: ${greet.lines.join(" ")}`,
       );

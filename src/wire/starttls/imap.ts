@@ -1,6 +1,6 @@
 import type { Conn } from "../conn.js";
 import type { DialectOptions, StartTlsDialect, StartTlsOutcome } from "./dialect.js";
-import { readUntil, starttlsError } from "./_reply.js";
+import { readUntil, sessionRefused, starttlsError } from "./_reply.js";
 
 /**
  * IMAP STARTTLS (RFC 3501 §6.2.1, RFC 2595 §3.1):
@@ -25,12 +25,7 @@ export const imap: StartTlsDialect = {
   async negotiate(conn: Conn, o: DialectOptions): Promise<StartTlsOutcome> {
     const greeting = await conn.readLine(o.signal, "IMAP greeting");
     if (/^\* BYE/i.test(greeting) || !/^\* (OK|PREAUTH)/i.test(greeting)) {
-      throw starttlsError(
-        "IMAP greeting",
-        false,
-        greeting,
-        `Server refused the session: ${greeting}`,
-      );
+      throw sessionRefused("IMAP greeting", greeting, `Server refused the session: ${greeting}`);
     }
     if (/^\* PREAUTH/i.test(greeting)) {
       throw starttlsError(

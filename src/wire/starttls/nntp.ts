@@ -1,6 +1,6 @@
 import type { Conn } from "../conn.js";
 import type { DialectOptions, StartTlsDialect, StartTlsOutcome } from "./dialect.js";
-import { readNumericReply, readUntil, starttlsError } from "./_reply.js";
+import { readNumericReply, readUntil, sessionRefused, starttlsError } from "./_reply.js";
 
 /**
  * NNTP STARTTLS (RFC 4642 §2, CAPABILITIES from RFC 3977 §5.2):
@@ -27,9 +27,8 @@ export const nntp: StartTlsDialect = {
   async negotiate(conn: Conn, o: DialectOptions): Promise<StartTlsOutcome> {
     const greet = await readNumericReply(conn, o.signal, "NNTP greeting");
     if (greet.code !== 200 && greet.code !== 201)
-      throw starttlsError(
+      throw sessionRefused(
         "NNTP greeting",
-        false,
         greet.raw,
         `Server refused the session with ${greet.code}: ${greet.lines.join(" ")}`,
       );

@@ -1,6 +1,6 @@
 import type { Conn } from "../conn.js";
 import type { DialectOptions, StartTlsDialect, StartTlsOutcome } from "./dialect.js";
-import { readUntil, starttlsError } from "./_reply.js";
+import { readUntil, sessionRefused, starttlsError } from "./_reply.js";
 
 /**
  * POP3 STLS (RFC 2595 §4, CAPA from RFC 2449):
@@ -27,12 +27,7 @@ export const pop3: StartTlsDialect = {
   async negotiate(conn: Conn, o: DialectOptions): Promise<StartTlsOutcome> {
     const greeting = await conn.readLine(o.signal, "POP3 greeting");
     if (!greeting.startsWith("+OK"))
-      throw starttlsError(
-        "POP3 greeting",
-        false,
-        greeting,
-        `Server refused the session: ${greeting}`,
-      );
+      throw sessionRefused("POP3 greeting", greeting, `Server refused the session: ${greeting}`);
     const caps = (await capa(conn, o, "POP3 CAPA reply")) ?? [];
     if (!caps.some((c) => /^STLS\b/i.test(c))) {
       conn.writeLine("QUIT");

@@ -1,6 +1,6 @@
 import type { Conn } from "../conn.js";
 import type { DialectOptions, StartTlsDialect, StartTlsOutcome } from "./dialect.js";
-import { readUntil, starttlsError } from "./_reply.js";
+import { readUntil, sessionRefused, starttlsError } from "./_reply.js";
 
 /**
  * ManageSieve STARTTLS (RFC 5804 §1.7, §2.2):
@@ -27,12 +27,7 @@ export const sieve: StartTlsDialect = {
     const greeting = await readUntil(conn, isEnd, o.signal, "ManageSieve greeting");
     const last = greeting.at(-1) ?? "";
     if (!/^OK/i.test(last))
-      throw starttlsError(
-        "ManageSieve greeting",
-        false,
-        last,
-        `Server refused the session: ${last}`,
-      );
+      throw sessionRefused("ManageSieve greeting", last, `Server refused the session: ${last}`);
     const capabilities = caps(greeting);
     const impl = greeting
       .find((l) => /^"IMPLEMENTATION"/i.test(l))

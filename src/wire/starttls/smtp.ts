@@ -1,6 +1,6 @@
 import type { Conn } from "../conn.js";
 import type { DialectOptions, StartTlsDialect, StartTlsOutcome } from "./dialect.js";
-import { readNumericReply, starttlsError, type NumericReply } from "./_reply.js";
+import { readNumericReply, sessionRefused, starttlsError, type NumericReply } from "./_reply.js";
 
 /**
  * SMTP STARTTLS (RFC 3207) and LMTP (RFC 2033, LHLO instead of EHLO):
@@ -32,9 +32,8 @@ function smtpLike(
     async negotiate(conn: Conn, o: DialectOptions): Promise<StartTlsOutcome> {
       const greet = await readNumericReply(conn, o.signal, `${name} greeting`);
       if (greet.code !== 220) {
-        throw starttlsError(
+        throw sessionRefused(
           `${name} greeting`,
-          false,
           greet.raw,
           `Server refused the session with ${greet.code}: ${greet.lines.join(" ")}`,
         );

@@ -9,6 +9,8 @@ export interface EximOptions {
   readonly key: string;
   /** Advertise STARTTLS (default true). false: `tls_advertise_hosts =` (empty). */
   readonly tls?: boolean;
+  /** smtp_accept_max (Exim's default is 20 concurrent sessions). */
+  readonly maxConnections?: number;
 }
 
 /**
@@ -36,6 +38,9 @@ export async function startExim(o: EximOptions): Promise<RunningServer & { reado
     "local_interfaces = 127.0.0.1",
     `tls_advertise_hosts = ${tls ? "*" : ""}`,
     ...(tls ? [`tls_certificate = ${o.cert}`, `tls_privatekey = ${o.key}`] : []),
+    ...(o.maxConnections === undefined
+      ? []
+      : [`smtp_accept_max = ${o.maxConnections}`, "smtp_accept_max_per_host = 0"]),
     "acl_smtp_rcpt = acl_rcpt",
     "begin acl",
     "acl_rcpt:",
