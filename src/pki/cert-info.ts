@@ -53,6 +53,8 @@ export interface CertificateInfo extends ExtensionFacts {
 
 export interface ParsedCertificate {
   readonly der: Uint8Array;
+  /** SHA-256 fingerprint, colon hex (the same as info.sha256, without decoding). */
+  readonly sha256: string;
   readonly info: CertificateInfo;
   /** Node's view, for verify(), checkHost(), checkIP(). */
   readonly x509: X509Certificate;
@@ -69,7 +71,7 @@ function parseError(what: string, cause?: unknown): TlsDoctorError {
 }
 
 /** Checks the outer SEQUENCE header covers exactly `der` (no truncation, no trailing bytes). */
-function checkOuter(der: Uint8Array): void {
+export function checkOuter(der: Uint8Array): void {
   if (der.length === 0) throw parseError("0 bytes");
   if (der.length > MAX_CERT_BYTES)
     throw parseError(`${der.length} bytes exceed the ${MAX_CERT_BYTES}-byte limit`);
@@ -211,6 +213,7 @@ function parseUncached(der: Uint8Array): ParsedCertificate {
   };
   return {
     der,
+    sha256: info.sha256,
     info,
     get x509(): X509Certificate {
       return x509();

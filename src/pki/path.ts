@@ -65,14 +65,14 @@ export function buildPath(
 ): BuiltPath {
   const leaf = sent[0];
   if (leaf === undefined) return { nodes: [], anchor: null, badSignatureBy: null };
-  const inStore = new Map(anchors.map((a) => [a.info.sha256, a]));
+  const inStore = new Map(anchors.map((a) => [a.sha256, a]));
   const nodes: PathNode[] = [{ cert: leaf, source: "sent", sentIndex: 0 }];
   const used = new Set<number>([0]);
   let badSignatureBy: ParsedCertificate | null = null;
 
   while (nodes.length < MAX_PATH_LENGTH) {
     const cur = (nodes[nodes.length - 1] as PathNode).cert;
-    const same = inStore.get(cur.info.sha256);
+    const same = inStore.get(cur.sha256);
     if (same !== undefined) return { nodes, anchor: same, badSignatureBy: null };
     let named = false;
     const fromStore = candidates(cur, anchors);

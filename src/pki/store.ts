@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { TlsDoctorError, messageOf } from "../core/index.js";
-import { parseCertificate } from "./cert-info.js";
+import { lazyCertificate } from "./lazy-anchor.js";
 import type { ParsedCertificate } from "./cert-info.js";
 import { pkiFiles } from "./files.js";
 import type { PkiFiles } from "./files.js";
@@ -65,7 +65,7 @@ export function storeFromFiles(
       if (seen.has(digest)) continue;
       seen.add(digest);
       try {
-        anchors.push(parseCertificate(blob.der));
+        anchors.push(lazyCertificate(blob.der));
       } catch (e) {
         out.push(`${input.label} #${blob.index}: ${messageOf(e)}`);
       }
