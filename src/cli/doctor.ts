@@ -7,5 +7,5 @@ import { unbuiltError } from "./unbuilt.js";
  * it says so honestly and exits 2.
  */
 export function runDoctor(opts: { json?: boolean }): number {
-  return emitError(unbuiltError("(doctor: host audit)", 5), opts);
+  return emitError(unbuiltError("", 5), opts);
 }

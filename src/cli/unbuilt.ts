@@ -45,10 +45,11 @@ export const UNBUILT = {
 } as const;
 
 export function unbuiltError(name: string, issue: number): TlsDoctorError {
+  const what = name === "" ? "'tlsdoctor' with no command (the host audit)" : `'tlsdoctor ${name}'`;
   return new TlsDoctorError(
     "TLSD_NOT_BUILT",
-    `'tlsdoctor ${name}' is not built yet (planned in issue ${issue}); today tlsdoctor can run 'probe'. See 'tlsdoctor --help'.`,
-    { details: { command: name, issue } },
+    `${what} is not built yet (planned in issue ${issue}); today tlsdoctor can run 'probe TARGET'. See 'tlsdoctor --help'.`,
+    { details: { command: name === "" ? "doctor" : name, issue } },
   );
 }
 
