@@ -82,6 +82,17 @@ describe("probe against openssl s_server and gnutls-serv", () => {
     assert.deepEqual(r.certificates.map(sha256), [sha256(pki.leaf.der), sha256(pki.int.der)]);
   });
 
+  it("--sni NAME is sent and checked; --no-sni sends none", async () => {
+    const t = await serve({ cert: pki.leaf.cert, key: pki.leaf.key, chain: pki.intBundle });
+    const other = await run(t, { sni: "wrong.example" });
+    assert.equal(other.tls?.sni, "wrong.example");
+    assert.equal(other.capture?.clientHello?.serverName, "wrong.example");
+    assert.ok(ids(other).includes("CERT_HOSTNAME_MISMATCH"), ids(other).join(","));
+    const none = await run(t, { sni: false });
+    assert.equal(none.tls?.sni, null);
+    assert.equal(none.capture?.clientHello?.serverName, undefined);
+  });
+
   it("ECDSA leaf", async () => {
     const t = await serve({ cert: pki.leafEc.cert, key: pki.leafEc.key, chain: pki.intBundle });
     const r = await run(t);
