@@ -1,80 +1,32 @@
 import type { Socket } from "node:net";
-import { X509Certificate } from "node:crypto";
-import { deadlineSignal, messageOf } from "../core/index.js";
-import type { TranscriptLine } from "../core/index.js";
-import { analyzeCapture, type HandshakeCapture } from "./capture/index.js";
+import { deadlineSignal } from "../core/index.js";
 import { Conn } from "./conn.js";
 import { resolveHost, tcpConnect } from "./connect.js";
 import { classifyFailure, type ProbeFailure } from "./failure.js";
-import { settle, startTls, type StartedTls, type TlsClientOptions } from "./handshake.js";
-import { dialectFor, type StartTlsOutcome, type StartTlsProtocol } from "./starttls/index.js";
+import { settle, startTls, type StartedTls } from "./handshake.js";
+import {
+  certificateRequested,
+  keylogOf,
+  negotiated,
+  nodeChain,
+  nonTlsReply,
+  safeAnalyze,
+  tapOf,
+  tlsOptionsOf,
+} from "./probe-facts.js";
+import {
+  SETTLE_MS,
+  DEFAULT_PROBE_TIMEOUT_MS,
+  type NegotiatedTls,
+  type ProbeOptions,
+  type ProbeResult,
+  type ProbeTimings,
+} from "./probe-types.js";
+import { dialectFor } from "./starttls/index.js";
 import type { Target } from "./target.js";
-import type { WireChunk } from "./tap.js";
-import { printable, Transcript } from "./transcript.js";
+import { Transcript } from "./transcript.js";
 
-/** Default deadline of one probe attempt, all phases together. */
-export const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
-/** How long to wait after a TLS 1.3 handshake for tickets or a late alert. */
-export const SETTLE_MS = 300;
-
-export interface ProbeOptions extends TlsClientOptions {
-  readonly timeoutMs?: number;
-  /** Connect to this address instead of resolving the target's host (keep the name for SNI). */
-  readonly connectTo?: string;
-  /** Try a second handshake resuming the first one's session. Default true. */
-  readonly resumption?: boolean;
-  /** Run the protocol's short exchange over TLS (EHLO again, CAPABILITY …). Default true. */
-  readonly afterTls?: boolean;
-  /** Our name in EHLO/LHLO. */
-  readonly clientName?: string;
-  readonly signal?: AbortSignal;
-  /** A session (ticket) from an earlier probe to resume. */
-  readonly session?: Uint8Array;
-}
-
-export interface NegotiatedTls {
-  readonly protocol: string;
-  readonly cipher: { readonly openssl: string; readonly iana: string };
-  readonly group?: { readonly name: string; readonly bits: number; readonly type: string };
-  readonly alpn: string | null;
-  readonly sni: string | null;
-  readonly resumption: "resumed" | "not-resumed" | "no-session" | "not-tried" | "failed";
-  readonly ocsp: { readonly stapled: boolean; readonly bytes?: number };
-}
-
-export interface ProbeTimings {
-  readonly dnsMs?: number;
-  readonly connectMs?: number;
-  readonly starttlsMs?: number;
-  readonly handshakeMs?: number;
-  readonly totalMs: number;
-}
-
-export interface ProbeResult {
-  readonly target: Target;
-  readonly address?: string;
-  readonly ok: boolean;
-  readonly startedAt: string;
-  readonly timings: ProbeTimings;
-  readonly starttls?: StartTlsOutcome & {
-    readonly protocol: StartTlsProtocol;
-    readonly earlyBytes: number;
-  };
-  readonly tls?: NegotiatedTls;
-  /** DER certificates exactly as the server sent them, leaf first. */
-  readonly certificates: readonly Uint8Array[];
-  /** Where the chain came from: the wire capture, or Node's rebuilt view as a fallback. */
-  readonly chainSource: "wire" | "node" | "none";
-  readonly ocspResponse?: Uint8Array;
-  readonly failure?: ProbeFailure;
-  readonly transcript: readonly TranscriptLine[];
-  readonly capture?: HandshakeCapture;
-  /**
-   * When the server answered our ClientHello with bytes that are not a TLS
-   * record, the start of what it sent, made printable ("220 mx ESMTP …").
-   */
-  readonly plaintextReply?: string;
-}
+export * from "./probe-types.js";
 
 const ms = (t: number): number => Math.round((performance.now() - t) * 100) / 100;
 
@@ -241,97 +193,6 @@ export async function probe(target: Target, options: ProbeOptions = {}): Promise
   };
 }
 
-/** The server's first bytes, printable, if they cannot start a TLS record. */
-function nonTlsReply(chunks: readonly WireChunk[]): string | undefined {
-  const first = chunks.find((c) => c.dir === "s2c" && c.bytes.length > 0);
-  const b0 = first?.bytes[0];
-  if (!first || b0 === undefined) return undefined;
-  const tlsStart = (b0 >= 20 && b0 <= 24) || (b0 & 0x80) !== 0;
-  if (tlsStart) return undefined;
-  return printable(first.bytes.subarray(0, 120))
-    .replace(/\\x0d\\x0a|\\x0a/g, " ")
-    .trim();
-}
-
-/** The TLS settings part of the probe options. */
-function tlsOptionsOf(o: ProbeOptions): TlsClientOptions {
-  const { alpn, tlsMin, tlsMax, ciphers, ciphersuites, groups, cert, key } = o;
-  return {
-    ...(alpn ? { alpn } : {}),
-    ...(tlsMin ? { tlsMin } : {}),
-    ...(tlsMax ? { tlsMax } : {}),
-    ...(ciphers ? { ciphers } : {}),
-    ...(ciphersuites ? { ciphersuites } : {}),
-    ...(groups ? { groups } : {}),
-    ...(cert ? { cert } : {}),
-    ...(key ? { key } : {}),
-  };
-}
-
-function negotiated(
-  s: StartedTls,
-  servername: string | undefined,
-  resuming: boolean,
-): NegotiatedTls {
-  const sock = s.socket;
-  const c = sock.getCipher() as ReturnType<typeof sock.getCipher> | null;
-  const eph = sock.getEphemeralKeyInfo();
-  const group =
-    eph && typeof eph === "object" && "name" in eph && typeof eph.name === "string"
-      ? {
-          name: eph.name,
-          bits: typeof eph.size === "number" ? eph.size : 0,
-          type: String(eph.type ?? ""),
-        }
-      : undefined;
-  return {
-    protocol: sock.getProtocol() ?? "unknown",
-    cipher: c
-      ? { openssl: c.name, iana: c.standardName ?? c.name }
-      : { openssl: "unknown", iana: "unknown" },
-    ...(group ? { group } : {}),
-    alpn: typeof sock.alpnProtocol === "string" ? sock.alpnProtocol : null,
-    sni: servername ?? null,
-    resumption: resuming ? (sock.isSessionReused() ? "resumed" : "not-resumed") : "not-tried",
-    ocsp: { stapled: false },
-  };
-}
-
-/** Did the server ask for a client certificate (CertificateRequest, decrypted in TLS 1.3)? */
-function certificateRequested(s: StartedTls, keylog: readonly string[]): boolean {
-  return safeAnalyze(s.tap, keylog)?.certificateRequested ?? true;
-}
-
-function safeAnalyze(
-  tap: StartedTls["tap"],
-  keylog: readonly string[],
-): HandshakeCapture | undefined {
-  try {
-    return analyzeCapture({ chunks: tap.chunks, keylog });
-  } catch (e) {
-    // analyzeCapture is total by contract; a throw here is a bug, but must not sink the probe.
-    process.emitWarning(`tlsdoctor: capture analysis failed: ${messageOf(e)}`);
-    return undefined;
-  }
-}
-
-function nodeChain(s: StartedTls): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let c = s.socket.getPeerCertificate(true);
-  const seen = new Set<string>();
-  while (c && c.raw && !seen.has(c.fingerprint256)) {
-    seen.add(c.fingerprint256);
-    out.push(new Uint8Array(c.raw));
-    const next = c.issuerCertificate;
-    if (!next || next === c) break;
-    c = next;
-  }
-  // Node appends the root from its own store when it finds one; keep only what the server plausibly sent.
-  return out.filter(
-    (der, i) => i === 0 || !new X509Certificate(der).verify(new X509Certificate(der).publicKey),
-  );
-}
-
 async function tryResume(
   target: Target,
   options: ProbeOptions,
@@ -351,15 +212,4 @@ async function tryResume(
   });
   if (!again.ok) return "failed";
   return again.tls?.resumption === "resumed" ? "resumed" : "not-resumed";
-}
-
-function tapOf(e: unknown): StartedTls["tap"] | undefined {
-  if (typeof e === "object" && e !== null && "tlsdTap" in e)
-    return (e as { tlsdTap: StartedTls["tap"] }).tlsdTap;
-  return undefined;
-}
-function keylogOf(e: unknown): string[] | undefined {
-  if (typeof e === "object" && e !== null && "tlsdKeylog" in e)
-    return (e as { tlsdKeylog: string[] }).tlsdKeylog;
-  return undefined;
 }
