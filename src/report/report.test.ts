@@ -53,9 +53,9 @@ const report = makeReport({
 describe("report renderers", () => {
   it("text: sections, findings most severe first, fix, verdict; swaks-style transcript prefixes", () => {
     const t = renderText(report, { color: false });
-    assert.match(t, /^TLS\n  protocol  TLSv1\.3$/m);
+    assert.ok(t.includes("TLS\n  protocol  TLSv1.3\n"), t);
     assert.match(t, /^ -> EHLO x$/m);
-    assert.match(t, /^<~  250 ok$/m);
+    assert.ok(t.includes("\n<~  250 ok\n"), t);
     assert.ok(
       t.indexOf("TLS_ALERT_RECEIVED") < t.indexOf("TLS_LEGACY_VERSION"),
       "errors before warnings",
