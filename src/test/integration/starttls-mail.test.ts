@@ -101,6 +101,22 @@ describe("STARTTLS against Exim and Dovecot", () => {
     assert.equal(sub.ok, true, sub.failure?.message);
   });
 
+  it("Exim's ALPN check (seeds/000's code path): smtp is agreed, h2 is alert 120", async () => {
+    const ok = await probe(parseTarget(`smtp://localhost:${exim.port}`), {
+      connectTo: "127.0.0.1",
+      alpn: ["smtp"],
+      timeoutMs: 8000,
+    });
+    assert.equal(ok.tls?.alpn, "smtp", ok.failure?.message);
+    const bad = await probe(parseTarget(`smtp://localhost:${exim.port}`), {
+      connectTo: "127.0.0.1",
+      alpn: ["h2"],
+      timeoutMs: 8000,
+    });
+    assert.equal(bad.failure?.alert?.code, 120);
+    assert.equal(diagnoseProbe(bad, stores).findings[0]?.side, "client");
+  });
+
   it("SMTP without STARTTLS: STARTTLS_NOT_OFFERED with the server's EHLO reply", async () => {
     const r = await run(`smtp://localhost:${eximPlain.port}`);
     assert.equal(r.failure?.class, "starttls-not-offered");
