@@ -17,8 +17,6 @@ PKGS=(
   prosody
   mariadb-server
   ngircd
-  sslscan testssl.sh
-  gcc libc6-dev
 )
 
 missing=()
