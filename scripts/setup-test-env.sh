@@ -13,10 +13,9 @@ PKGS=(
   dovecot-imapd dovecot-pop3d dovecot-managesieved dovecot-lmtpd
   postgresql
   vsftpd
-  slapd ldap-utils
+  slapd
   prosody
   mariadb-server
-  ngircd
 )
 
 missing=()
