@@ -116,7 +116,11 @@ export function renderFinding(c: Colors, f: Finding): string[] {
   const side = f.side ? c.dim(` [${f.side} side]`) : "";
   const out = [`${sev} ${c.bold(f.id)}  ${f.title}${side}`];
   for (const l of f.detail.split("\n")) out.push(`         ${l}`);
-  for (const e of f.evidence) out.push(`         ${c.dim(`${e.label}:`)} ${e.value}`);
+  for (const e of f.evidence) {
+    const [first = "", ...more] = e.value.split("\n");
+    out.push(`         ${c.dim(`${e.label}:`)} ${first}`);
+    for (const m of more) out.push(`           ${m}`);
+  }
   out.push(`         ${c.green("fix:")} ${f.fix}`);
   out.push(c.dim(`         more: docs/findings.md#${f.id.toLowerCase()}`));
   return out;
@@ -135,7 +139,12 @@ export function renderText(report: Report, o: TextOptions): string {
     out.push(c.bold(`Findings (${report.findings.length})`));
     for (const f of report.findings) out.push(...renderFinding(c, f), "");
   }
-  for (const a of report.attempts.filter((x) => x.status !== "ok")) {
+  // A check skipped because the connection failed says nothing new; one that
+  // failed, or was skipped on a working connection, must be seen.
+  const shown = report.attempts.filter(
+    (x) => x.status === "failed" || (x.status === "skipped" && report.verdict.ok),
+  );
+  for (const a of shown) {
     out.push(c.yellow(`check ${a.id} ${a.status}${a.reason ? `: ${a.reason}` : ""}`));
   }
   const v = report.verdict;
