@@ -15,6 +15,7 @@ PKGS=(
   vsftpd
   slapd
   prosody
+  inspircd
   mariadb-server
 )
 

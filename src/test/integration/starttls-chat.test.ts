@@ -1,8 +1,9 @@
 // STARTTLS for XMPP against a real Prosody (client and server streams), and
 // for NNTP and IRC against scripted peers that follow RFC 4642 and the IRCv3
-// tls extension (inn2 does not install here; ngIRCd has no STARTTLS).
+// tls extension (inn2 does not install here; starttls-irc.test.ts runs real InspIRCd).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +16,33 @@ import { startIrcPeer, startNntpPeer, type ScriptedPeer } from "../harness/real/
 import type { RunningServer } from "../harness/process.js";
 
 const sha256 = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
+
+/** `openssl s_client -starttls xmpp|xmpp-server`: its `New, TLSv1.3, Cipher is …` line. */
+function sClient(proto: string, port: number): Promise<{ protocol?: string; cipher?: string }> {
+  return new Promise((resolve) => {
+    const p = spawn("openssl", [
+      "s_client",
+      "-starttls",
+      proto,
+      "-xmpphost",
+      "localhost",
+      "-connect",
+      `127.0.0.1:${port}`,
+      "-servername",
+      "localhost",
+    ]);
+    let out = "";
+    p.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    p.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    p.stdin.end();
+    const t = setTimeout(() => p.kill(), 15_000);
+    p.on("close", () => {
+      clearTimeout(t);
+      const m = /New, (TLSv[\d.]+), Cipher is (\S+)/.exec(out);
+      resolve(m ? { protocol: m[1]!, cipher: m[2]! } : {});
+    });
+  });
+}
 
 describe("STARTTLS for XMPP (Prosody), NNTP and IRC", () => {
   let dir: string;
@@ -64,12 +92,18 @@ describe("STARTTLS for XMPP (Prosody), NNTP and IRC", () => {
     assert.match(texts(r), /recv .*<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required\/>/);
     assert.match(texts(r), /recv <proceed/);
     assert.equal(r.starttls?.facts["stream from"], "localhost");
+    const o = await sClient("xmpp", prosody.port);
+    assert.deepEqual([r.tls?.protocol, r.tls?.cipher.openssl], [o.protocol, o.cipher]);
   });
 
-  it("XMPP server stream (jabber:server)", async () => {
+  it("XMPP server stream (jabber:server): starttls, proceed, and s_client agrees", async () => {
     const r = await run(`xmpp-server://localhost:${prosody.s2sPort}`);
     clean(r);
     assert.match(texts(r), /send .*<stream:stream xmlns='jabber:server'/);
+    assert.match(texts(r), /recv .*<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/);
+    assert.match(texts(r), /recv <proceed/);
+    const o = await sClient("xmpp-server", prosody.s2sPort);
+    assert.deepEqual([r.tls?.protocol, r.tls?.cipher.openssl], [o.protocol, o.cipher]);
   });
 
   it("NNTP: CAPABILITIES, STARTTLS → 382, CAPABILITIES again over TLS, QUIT", async () => {

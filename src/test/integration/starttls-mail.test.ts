@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { probe, parseTarget, type ProbeResult } from "../../wire/index.js";
@@ -53,6 +53,7 @@ describe("STARTTLS against Exim and Dovecot", () => {
   let stores: Stores;
   let exim: RunningServer;
   let eximPlain: RunningServer;
+  let eximBroken: Awaited<ReturnType<typeof startExim>>;
   let dovecot: DovecotServer;
 
   before(async () => {
@@ -61,14 +62,17 @@ describe("STARTTLS against Exim and Dovecot", () => {
     pki = await makeTestPki(dir);
     chmodSync(pki.leaf.key, 0o644);
     stores = loadStores({ ca: pki.root.cert, reference: pki.fullStore });
-    [exim, eximPlain, dovecot] = await Promise.all([
+    [exim, eximPlain, eximBroken, dovecot] = await Promise.all([
       startExim({ cert: pki.fullchain, key: pki.leaf.key }),
       startExim({ cert: pki.fullchain, key: pki.leaf.key, tls: false }),
+      // STARTTLS advertised, but the certificate cannot be read: Exim loads it
+      // at STARTTLS time, fails, and answers 454 (the classic broken-permissions case).
+      startExim({ cert: join(dir, "missing", "cert.pem"), key: join(dir, "missing", "key.pem") }),
       startDovecot({ cert: pki.fullchain, key: pki.leaf.key }),
     ]);
   });
   after(async () => {
-    await Promise.all([exim?.stop(), eximPlain?.stop(), dovecot?.stop()]);
+    await Promise.all([exim?.stop(), eximPlain?.stop(), eximBroken?.stop(), dovecot?.stop()]);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -189,6 +193,75 @@ describe("STARTTLS against Exim and Dovecot", () => {
       "EHLO",
     ]);
     assert.match(plain, /STARTTLS not supported|Host did not advertise STARTTLS/i);
+    // s_client fails too, but differently: it sends STARTTLS anyway ("Didn't
+    // find STARTTLS … trying anyway"), Exim answers with a 5xx line, and
+    // s_client reads that text as a TLS record: "wrong version number". We
+    // stop at the EHLO reply and say STARTTLS is not offered instead.
+    const plainSc = await runTool(
+      "openssl",
+      [
+        "s_client",
+        "-starttls",
+        "smtp",
+        "-connect",
+        `127.0.0.1:${eximPlain.port}`,
+        "-servername",
+        "localhost",
+      ],
+      "QUIT\r\n",
+    );
+    assert.match(plainSc, /Didn't find STARTTLS/);
+    assert.match(plainSc, /New, \(NONE\), Cipher is \(NONE\)/);
+    assert.doesNotMatch(plainSc, /New, TLSv/);
+  });
+
+  it("SMTP STARTTLS answered 454 (Exim cannot read its certificate): STARTTLS_REFUSED; swaks agrees, s_client misreads it", async () => {
+    const r = await run(`smtp://localhost:${eximBroken.port}`);
+    assert.equal(r.ok, false);
+    assert.equal(r.failure?.class, "starttls-refused", r.failure?.message);
+    assert.match(r.failure?.reply ?? "", /^454 /);
+    inOrder(lines(r), [/^recv 250[- ]STARTTLS/, /^send STARTTLS$/, /^recv 454 /]);
+    assert.ok(!r.transcript.some((l) => l.tls), "no TLS line after a refusal");
+    const f = diagnoseProbe(r, stores).findings;
+    assert.deepEqual(
+      f.map((x) => x.id),
+      ["STARTTLS_REFUSED"],
+    );
+    assert.equal(f[0]?.side, "server");
+    assert.match(JSON.stringify(f[0]?.evidence), /454 TLS currently unavailable/);
+    // The finding's fix says to read the server's log: Exim's names the file.
+    const log = readFileSync(join(eximBroken.dir, "log", "mainlog"), "utf8");
+    assert.match(log, /TLS error .*cert=\S*missing\/cert\.pem/);
+    // swaks sees the same 454.
+    const sw = await runTool("swaks", [
+      "-s",
+      "127.0.0.1",
+      "-p",
+      String(eximBroken.port),
+      "-tls",
+      "--quit-after",
+      "EHLO",
+    ]);
+    assert.match(sw, /<\*\* 454 TLS currently unavailable/);
+    assert.match(sw, /STARTTLS attempted but failed/);
+    // OpenSSL 3.0's s_client does not check the reply code of STARTTLS: it
+    // sends its ClientHello after the 454 and fails with "wrong version
+    // number" — the same symptom as when STARTTLS is not offered at all.
+    const sc = await runTool(
+      "openssl",
+      [
+        "s_client",
+        "-starttls",
+        "smtp",
+        "-connect",
+        `127.0.0.1:${eximBroken.port}`,
+        "-servername",
+        "localhost",
+      ],
+      "QUIT\r\n",
+    );
+    assert.match(sc, /New, \(NONE\), Cipher is \(NONE\)/);
+    assert.doesNotMatch(sc, /New, TLSv/);
   });
 
   for (const [proto, cmds] of [
@@ -241,6 +314,16 @@ describe("STARTTLS against Exim and Dovecot", () => {
       const r = await run(`${proto}://localhost:${dovecot.ports[proto]}`);
       assert.equal(r.ok, true, `${r.failure?.message}\n${lines(r).join("\n")}`);
       inOrder(lines(r), cmds);
+      // What the server offered in clear is recorded; over TLS it must no
+      // longer offer STARTTLS (RFC 2595 §3.1, RFC 3207 §4.2, RFC 5804 §2.2).
+      assert.match(r.starttls?.banner ?? "", /Dovecot/);
+      assert.ok(
+        r.starttls?.capabilities.includes(proto === "pop3" ? "STLS" : "STARTTLS"),
+        JSON.stringify(r.starttls?.capabilities),
+      );
+      const overTls = r.transcript.filter((l) => l.tls && l.dir === "recv").map((l) => l.text);
+      assert.ok(overTls.length > 0);
+      assert.ok(!overTls.some((t) => /\b(STARTTLS|STLS)\b/.test(t)), overTls.join("\n"));
       assert.deepEqual(r.certificates.map(sha256), [sha256(pki.leaf.der), sha256(pki.int.der)]);
       assert.deepEqual(
         diagnoseProbe(r, stores).findings.map((f) => f.id),

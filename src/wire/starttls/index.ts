@@ -33,3 +33,7 @@ export const DIALECTS = {
 export function dialectFor(protocol: StartTlsProtocol): StartTlsDialect {
   return DIALECTS[protocol];
 }
+
+// The byte-level messages the binary dialects send, for tools and tests.
+export { sslRequest as postgresSslRequest } from "./postgres.js";
+export { startTlsRequest as ldapStartTlsRequest } from "./ldap.js";

@@ -42,14 +42,32 @@ function tlv(tag: number, value: readonly number[]): number[] {
   return [tag, ...berLength(value.length), ...value];
 }
 
+/** Content octets of a non-negative INTEGER (X.690 §8.3): minimal two's complement. */
+function berInteger(n: number): number[] {
+  const out: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) out.unshift(v % 256);
+  if (out.length === 0 || (out[0] ?? 0) >= 0x80) out.unshift(0);
+  return out;
+}
+
+/** An INTEGER/ENUMERATED value of 1–4 octets, as LDAP uses (MessageID ≤ 2^31-1). */
+function berUnsigned(v: Uint8Array, what: string, offset: number): number {
+  if (v.length === 0 || v.length > 4)
+    throw berError(`${what} of ${v.length} bytes (expected 1 to 4)`, offset);
+  if ((v[0] ?? 0) >= 0x80) throw berError(`${what} is negative`, offset);
+  return v.reduce((a, x) => a * 256 + x, 0);
+}
+
 /**
  * LDAPMessage ::= SEQUENCE { messageID INTEGER, protocolOp ExtendedRequest }
  * ExtendedRequest ::= [APPLICATION 23] SEQUENCE { requestName [0] LDAPOID }
  */
 export function startTlsRequest(messageId = 1): Uint8Array {
+  if (!Number.isInteger(messageId) || messageId < 0 || messageId > 0x7fffffff)
+    throw new RangeError(`LDAP MessageID ${messageId} is outside 0..2^31-1`);
   const oid = [...Buffer.from(LDAP_STARTTLS_OID, "latin1")];
   const op = tlv(0x77, tlv(0x80, oid));
-  return Uint8Array.from(tlv(0x30, [...tlv(0x02, [messageId]), ...op]));
+  return Uint8Array.from(tlv(0x30, [...tlv(0x02, berInteger(messageId)), ...op]));
 }
 
 /** Header of a BER element: tag, content length, header size. Undefined: need more bytes. */
@@ -89,7 +107,10 @@ export function parseExtendedResponse(b: Uint8Array): ExtendedResponse {
     );
   let at = outer.header;
   const end = outer.header + outer.length;
-  const next = (want: number | undefined, what: string): { value: Uint8Array; tag: number } => {
+  const next = (
+    want: number | undefined,
+    what: string,
+  ): { value: Uint8Array; tag: number; offset: number } => {
     const h = berHeader(b, at);
     if (!h || at + h.header + h.length > end) throw berError(`truncated ${what}`, at);
     if (want !== undefined && h.tag !== want)
@@ -99,21 +120,22 @@ export function parseExtendedResponse(b: Uint8Array): ExtendedResponse {
       );
     const value = b.subarray(at + h.header, at + h.header + h.length);
     const tag = h.tag;
+    const offset = at + h.header;
     at += h.header + h.length;
-    return { value, tag };
+    return { value, tag, offset };
   };
-  const id = next(0x02, "messageID").value;
+  const id = next(0x02, "messageID");
   const op = berHeader(b, at);
   if (!op) throw berError("truncated protocolOp", at);
   if (op.tag !== 0x78)
     throw berError(`protocolOp tag 0x${op.tag.toString(16)} is not ExtendedResponse (0x78)`, at);
   at += op.header;
-  const rc = next(0x0a, "resultCode").value;
+  const rc = next(0x0a, "resultCode");
   const dn = next(0x04, "matchedDN").value;
   const diag = next(0x04, "diagnosticMessage").value;
-  const resultCode = rc.reduce((a, x) => a * 256 + x, 0);
+  const resultCode = berUnsigned(rc.value, "resultCode", rc.offset);
   return {
-    messageId: id.reduce((a, x) => a * 256 + x, 0),
+    messageId: berUnsigned(id.value, "messageID", id.offset),
     resultCode,
     resultName: RESULT_NAMES[resultCode] ?? `resultCode ${resultCode}`,
     matchedDN: Buffer.from(dn).toString("utf8"),

@@ -2,10 +2,10 @@ import { createServer, type Socket } from "node:net";
 import { TLSSocket, createSecureContext } from "node:tls";
 
 /**
- * Scripted STARTTLS peers for protocols whose Debian servers cannot run in
- * the tests: inn2's postinst fails on these machines (FQDN check), and
- * Debian's ngIRCd offers only direct-TLS ports, no STARTTLS. Each follows
- * its RFC's transcript line by line, then speaks TLS with node:tls.
+ * Scripted STARTTLS peers. NNTP: inn2's postinst fails on these machines
+ * (FQDN check), so no real server runs. IRC: a scripted peer pins the IRCv3
+ * transcript; the real-server test runs InspIRCd (inspircd.ts). Each peer
+ * follows its spec's transcript line by line, then speaks TLS with node:tls.
  */
 export interface ScriptedPeer {
   readonly port: number;
