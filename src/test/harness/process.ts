@@ -86,6 +86,14 @@ export async function spawnServer(o: SpawnServerOptions): Promise<RunningServer>
     child.once("error", (e) =>
       reject(new Error(`Cannot start ${o.name} (${o.command}): ${e.message}`)),
     );
+    // A server that exits before it listens has failed: say so at once.
+    child.once("exit", (code, signal) =>
+      reject(
+        new Error(
+          `Cannot start ${o.name}: it exited (${signal ?? `status ${code}`}) before listening`,
+        ),
+      ),
+    );
   });
   const server: RunningServer = {
     name: o.name,
