@@ -109,6 +109,12 @@ const TABLE: readonly AlertInfo[] = [
     "both",
     "A handshake cryptographic operation failed: a signature did not verify, or Finished did not match (wrong key for the certificate, broken middlebox, or a mis-set PSK).",
   ),
+  A(
+    52,
+    "too_many_cids_requested",
+    "both",
+    "DTLS connection IDs (RFC 9146): the peer was asked for more connection IDs than it will issue.",
+  ),
   A(60, "export_restriction", "both", "Historic: an export restriction was violated."),
   A(
     70,
