@@ -3,7 +3,7 @@
 // verification verdict — or the test says why the answers differ.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +14,7 @@ import { diagnoseProbe, loadStores, type Stores } from "../../checks/index.js";
 import { makeTestPki, pemToDer, type TestPki } from "../harness/test-pki.js";
 import { startOpenSslServer } from "../harness/tls-servers.js";
 import type { RunningServer } from "../harness/process.js";
+import { runTool, sClientSession } from "../harness/tools.js";
 
 const sha256 = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
 const exec = promisify(execFile);
@@ -29,37 +30,28 @@ interface SClient {
 }
 
 /** Runs `openssl s_client` once and reads what it printed. */
-function sClient(port: number, args: readonly string[]): Promise<SClient> {
-  return new Promise((resolve) => {
-    const p = spawn("openssl", [
-      "s_client",
-      "-connect",
-      `127.0.0.1:${port}`,
-      "-servername",
-      "localhost",
-      "-showcerts",
-      ...args,
-    ]);
-    let out = "";
-    p.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    p.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    p.stdin.end();
-    p.on("close", () => {
-      const m = /New, (TLSv[\d.]+|SSLv3), Cipher is (\S+)/.exec(out);
-      const chain = [
-        ...out.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g),
-      ].map((x) => sha256(pemToDer(x[0])));
-      const v = /Verify return code: (\d+)/.exec(out);
-      const k = /Server Temp Key: (\w+), (\w+), (\d+) bits/.exec(out);
-      resolve({
-        ...(m ? { protocol: m[1]!, cipher: m[2]! } : {}),
-        chain,
-        ...(v ? { verifyCode: Number(v[1]) } : {}),
-        ocsp: /OCSP Response Status: successful/.test(out),
-        ...(k ? { tempKey: [k[1]!, k[2]!, Number(k[3])] as const } : {}),
-      });
-    });
-  });
+async function sClient(port: number, args: readonly string[]): Promise<SClient> {
+  const out = await runTool("openssl", [
+    "s_client",
+    "-connect",
+    `127.0.0.1:${port}`,
+    "-servername",
+    "localhost",
+    "-showcerts",
+    ...args,
+  ]);
+  const chain = [
+    ...out.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g),
+  ].map((x) => sha256(pemToDer(x[0])));
+  const v = /Verify return code: (\d+)/.exec(out);
+  const k = /Server Temp Key: (\w+), (\w+), (\d+) bits/.exec(out);
+  return {
+    ...sClientSession(out),
+    chain,
+    ...(v ? { verifyCode: Number(v[1]) } : {}),
+    ocsp: /OCSP Response Status: successful/.test(out),
+    ...(k ? { tempKey: [k[1]!, k[2]!, Number(k[3])] as const } : {}),
+  };
 }
 
 describe("probe agrees with openssl s_client", () => {

@@ -3,7 +3,6 @@
 // tls extension (inn2 does not install here; starttls-irc.test.ts runs real InspIRCd).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,34 +13,27 @@ import { makeTestPki, type TestPki } from "../harness/test-pki.js";
 import { startProsody } from "../harness/real/prosody.js";
 import { startIrcPeer, startNntpPeer, type ScriptedPeer } from "../harness/real/scripted.js";
 import type { RunningServer } from "../harness/process.js";
+import { runTool, sClientSession } from "../harness/tools.js";
 
 const sha256 = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
 
 /** `openssl s_client -starttls xmpp|xmpp-server`: its `New, TLSv1.3, Cipher is …` line. */
-function sClient(proto: string, port: number): Promise<{ protocol?: string; cipher?: string }> {
-  return new Promise((resolve) => {
-    const p = spawn("openssl", [
-      "s_client",
-      "-starttls",
-      proto,
-      "-xmpphost",
-      "localhost",
-      "-connect",
-      `127.0.0.1:${port}`,
-      "-servername",
-      "localhost",
-    ]);
-    let out = "";
-    p.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    p.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    p.stdin.end();
-    const t = setTimeout(() => p.kill(), 15_000);
-    p.on("close", () => {
-      clearTimeout(t);
-      const m = /New, (TLSv[\d.]+), Cipher is (\S+)/.exec(out);
-      resolve(m ? { protocol: m[1]!, cipher: m[2]! } : {});
-    });
-  });
+async function sClient(
+  proto: string,
+  port: number,
+): Promise<{ protocol?: string; cipher?: string }> {
+  const args = [
+    "s_client",
+    "-starttls",
+    proto,
+    "-xmpphost",
+    "localhost",
+    "-connect",
+    `127.0.0.1:${port}`,
+    "-servername",
+    "localhost",
+  ];
+  return sClientSession(await runTool("openssl", args));
 }
 
 describe("STARTTLS for XMPP (Prosody), NNTP and IRC", () => {

@@ -6,7 +6,7 @@
 // exchange exactly as many bytes before it as we do.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +22,7 @@ import { startPostgres } from "../harness/real/postgres.js";
 import { startMariadb } from "../harness/real/mariadb.js";
 import { startSlapd } from "../harness/real/slapd.js";
 import type { RunningServer } from "../harness/process.js";
+import { runTool } from "../harness/tools.js";
 
 interface SClient {
   readonly out: string;
@@ -31,25 +32,21 @@ interface SClient {
   readonly protocol?: string;
 }
 
-function sClient(proto: string, port: number): Promise<SClient> {
-  return new Promise((resolve) => {
-    const p = spawn("openssl", ["s_client", "-starttls", proto, "-connect", `127.0.0.1:${port}`]);
-    let out = "";
-    p.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    p.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    p.stdin.end();
-    const t = setTimeout(() => p.kill(), 15_000);
-    p.on("close", () => {
-      clearTimeout(t);
-      const io = /SSL handshake has read (\d+) bytes and written (\d+) bytes/.exec(out);
-      const nw = /New, (\S+), Cipher is/.exec(out);
-      resolve({
-        out,
-        ...(io ? { read: Number(io[1]), written: Number(io[2]) } : {}),
-        ...(nw ? { protocol: nw[1]! } : {}),
-      });
-    });
-  });
+async function sClient(proto: string, port: number): Promise<SClient> {
+  const out = await runTool("openssl", [
+    "s_client",
+    "-starttls",
+    proto,
+    "-connect",
+    `127.0.0.1:${port}`,
+  ]);
+  const io = /SSL handshake has read (\d+) bytes and written (\d+) bytes/.exec(out);
+  const nw = /New, (\S+), Cipher is/.exec(out);
+  return {
+    out,
+    ...(io ? { read: Number(io[1]), written: Number(io[2]) } : {}),
+    ...(nw ? { protocol: nw[1]! } : {}),
+  };
 }
 
 describe("STARTTLS refused by PostgreSQL, MariaDB and OpenLDAP", () => {

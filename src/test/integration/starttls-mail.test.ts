@@ -3,7 +3,6 @@
 // and openssl s_client on the same Exim.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,23 +13,9 @@ import { makeTestPki, type TestPki } from "../harness/test-pki.js";
 import { startExim } from "../harness/real/exim.js";
 import { startDovecot, type DovecotServer } from "../harness/real/dovecot.js";
 import type { RunningServer } from "../harness/process.js";
+import { runTool } from "../harness/tools.js";
 
 const sha256 = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
-
-function runTool(cmd: string, args: readonly string[], input = ""): Promise<string> {
-  return new Promise((resolve) => {
-    const p = spawn(cmd, [...args]);
-    let out = "";
-    p.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    p.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    p.stdin.end(input);
-    const t = setTimeout(() => p.kill(), 15_000);
-    p.on("close", () => {
-      clearTimeout(t);
-      resolve(out);
-    });
-  });
-}
 
 /** The transcript as "dir tls text" lines, for order checks. */
 function lines(r: ProbeResult): string[] {

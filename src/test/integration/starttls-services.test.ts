@@ -4,7 +4,6 @@
 // where the server allows it, without; openssl s_client as the oracle.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,31 +16,24 @@ import { startMariadb } from "../harness/real/mariadb.js";
 import { startSlapd } from "../harness/real/slapd.js";
 import { startVsftpd } from "../harness/real/vsftpd.js";
 import type { RunningServer } from "../harness/process.js";
+import { runTool, sClientSession } from "../harness/tools.js";
 
 const sha256 = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
 
-function sClient(proto: string, port: number): Promise<{ protocol?: string; cipher?: string }> {
-  return new Promise((resolve) => {
-    const p = spawn("openssl", [
-      "s_client",
-      "-starttls",
-      proto,
-      "-connect",
-      `127.0.0.1:${port}`,
-      "-servername",
-      "localhost",
-    ]);
-    let out = "";
-    p.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    p.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    p.stdin.end();
-    const t = setTimeout(() => p.kill(), 15_000);
-    p.on("close", () => {
-      clearTimeout(t);
-      const m = /New, (TLSv[\d.]+), Cipher is (\S+)/.exec(out);
-      resolve(m ? { protocol: m[1]!, cipher: m[2]! } : {});
-    });
-  });
+async function sClient(
+  proto: string,
+  port: number,
+): Promise<{ protocol?: string; cipher?: string }> {
+  const args = [
+    "s_client",
+    "-starttls",
+    proto,
+    "-connect",
+    `127.0.0.1:${port}`,
+    "-servername",
+    "localhost",
+  ];
+  return sClientSession(await runTool("openssl", args));
 }
 
 describe("STARTTLS against PostgreSQL, MariaDB, OpenLDAP and vsftpd", () => {
