@@ -155,11 +155,20 @@ export function parseKeyShareClient(ext: Extension, path: string): number[] {
 
 /** The selected group of a ServerHello (or HelloRetryRequest) key_share. */
 export function parseKeyShareServer(ext: Extension, path: string, hrr: boolean): number {
+  return parseKeyShareServerEntry(ext, path, hrr).group;
+}
+
+/** The server's share: its group and, except in a HelloRetryRequest, its key_exchange. */
+export function parseKeyShareServerEntry(
+  ext: Extension,
+  path: string,
+  hrr: boolean,
+): { group: number; key?: Uint8Array } {
   const r = extensionReader(ext, path);
   const group = r.u16(hrr ? "selected_group" : "server_share.group");
-  if (!hrr) r.vector16("server_share.key_exchange");
+  const key = hrr ? undefined : r.vector16("server_share.key_exchange");
   r.end();
-  return group;
+  return key === undefined ? { group } : { group, key };
 }
 
 function readU16List(list: ByteReader): number[] {

@@ -78,3 +78,13 @@ export type {
   Tls13RecordResult,
   Tls13Secrets,
 } from "./tls13-decrypt.js";
+// Builders: what a scanner sends.
+export { ByteWriter, u16List } from "./byte-writer.js";
+export * from "./extension-build.js";
+export { buildClientHello, frameRecords, padClientHello } from "./client-hello-build.js";
+export type { ClientHelloSpec, FrameOptions } from "./client-hello-build.js";
+export { KEY_SHARE_GROUPS, canMakeKeyShare, makeKeyShare } from "./key-share.js";
+export type { KeyShare } from "./key-share.js";
+export { deriveSecret, serverHandshakeTrafficSecret } from "./tls13-schedule.js";
+export { buildSslv2ClientHello, parseSslv2Message } from "./sslv2.js";
+export type { Sslv2Message, Sslv2ServerHello } from "./sslv2.js";

@@ -4,7 +4,7 @@ import {
   ExtensionType,
   findExtension,
   parseAlpn,
-  parseKeyShareServer,
+  parseKeyShareServerEntry,
   parseSupportedVersionSelected,
   readExtensions,
 } from "./extensions.js";
@@ -31,6 +31,8 @@ export interface ServerHello {
   readonly selectedVersion: number;
   /** key_share: the server's group (or the group an HRR asks for). */
   readonly keyShareGroup?: number;
+  /** key_share: the server's key_exchange (absent in a HelloRetryRequest). */
+  readonly keyShareKey?: Uint8Array;
   /** ALPN selected in the ServerHello (TLS ≤ 1.2; TLS 1.3 puts it in EncryptedExtensions). */
   readonly alpn?: string;
   /** A TLS 1.3 server negotiating lower says so in the last 8 random bytes. */
@@ -78,6 +80,9 @@ export function parseServerHello(body: Uint8Array, baseOffset = 0): ServerHello 
   const ks = findExtension(extensions, ExtensionType.key_share);
   const alpnExt = findExtension(extensions, ExtensionType.application_layer_protocol_negotiation);
   const alpn = alpnExt ? parseAlpn(alpnExt, `${name}.alpn`)[0] : undefined;
+  const share = ks
+    ? parseKeyShareServerEntry(ks, `${name}.key_share`, isHelloRetryRequest)
+    : undefined;
   const sentinel = downgradeSentinel(random);
   return {
     legacyVersion,
@@ -88,9 +93,8 @@ export function parseServerHello(body: Uint8Array, baseOffset = 0): ServerHello 
     extensions,
     isHelloRetryRequest,
     selectedVersion,
-    ...(ks
-      ? { keyShareGroup: parseKeyShareServer(ks, `${name}.key_share`, isHelloRetryRequest) }
-      : {}),
+    ...(share === undefined ? {} : { keyShareGroup: share.group }),
+    ...(share?.key === undefined ? {} : { keyShareKey: share.key }),
     ...(alpn === undefined ? {} : { alpn }),
     ...(sentinel === undefined ? {} : { downgradeSentinel: sentinel }),
   };
