@@ -3,3 +3,4 @@ export * from "./probe.js";
 export * from "./failure.js";
 export * from "./repeat.js";
 export * from "./chain.js";
+export * from "./scan.js";

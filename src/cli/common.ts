@@ -58,6 +58,11 @@ export function emitReport(report: Report, o: OutputOptions): number {
   return exitStatusFor(report, failOnOf(o));
 }
 
+/** The exit status a report gives under the --fail-on option, without printing it. */
+export function exitFor(report: Report, o: OutputOptions): number {
+  return exitStatusFor(report, failOnOf(o));
+}
+
 /** Prints an error that stops a command, as text or JSON, and returns exit status 2. */
 export function emitError(e: unknown, o: { json?: boolean } = {}): number {
   const code = isTlsDoctorError(e) ? e.code : "TLSD_INTERNAL";

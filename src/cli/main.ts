@@ -3,6 +3,8 @@ import { Command, CommanderError } from "commander";
 import { toolVersion } from "../core/index.js";
 import { emitError, EXIT_USAGE } from "./common.js";
 import { registerProbe } from "./probe.js";
+import { registerReplay } from "./replay.js";
+import { registerScan } from "./scan.js";
 import { registerUnbuilt } from "./unbuilt.js";
 import { runDoctor } from "./doctor.js";
 
@@ -32,6 +34,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       setExit(runDoctor(opts));
     });
   registerProbe(program, setExit);
+  registerScan(program, setExit);
+  registerReplay(program, setExit);
   registerUnbuilt(program, setExit);
   program.addHelpText(
     "after",

@@ -4,12 +4,6 @@ import { emitError } from "./common.js";
 
 /** Commands of DESIGN.md that are not built yet, and the issue that builds each. */
 export const UNBUILT = {
-  scan: {
-    args: "<target...>",
-    summary:
-      "protocols, suites, groups, ALPN, tolerance and robustness (which hello kills the server)",
-    issue: 3,
-  },
   host: {
     args: "",
     summary:

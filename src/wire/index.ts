@@ -10,3 +10,4 @@ export { Transcript, printable, hex } from "./transcript.js";
 export type { WireChunk } from "./tap.js";
 export * from "./starttls/index.js";
 export type { HandshakeCapture } from "./capture/index.js";
+export * from "./scan/index.js";

@@ -1,0 +1,287 @@
+import { ExtensionType, canMakeKeyShare, findExtension } from "../codec/index.js";
+import { groupByCode, groupLabel, sigschemeLabel } from "../registry/index.js";
+import type { ScanContext } from "./context.js";
+import type { HelloResult } from "./exchange.js";
+import type { Offer } from "./offer.js";
+import { ALL_GROUPS, ALL_SIGALGS, TLS_FALLBACK_SCSV } from "./offer.js";
+import { ALERT_INAPPROPRIATE_FALLBACK, ALERT_NO_APPLICATION_PROTOCOL } from "./profiles.js";
+import { chosen } from "./outcome.js";
+import { protocolOffer } from "./protocols.js";
+import type { AlpnScan, FeatureScan, GroupScan, ProtocolScan, SigalgScan } from "./types.js";
+
+const named = (code: number, label: (c: number) => string): { code: number; name: string } => ({
+  code,
+  name: label(code),
+});
+
+/**
+ * A TLS 1.3 hello whose encrypted flight we can read: key shares for x25519
+ * and P-256; if the server asks (HelloRetryRequest) for another group we can
+ * generate, once more with a share for that group.
+ */
+export async function hello13(ctx: ScanContext, offer: Offer, label: string): Promise<HelloResult> {
+  const r = await ctx.hello({ keyShares: [29, 23], ...offer, decrypt: true }, label);
+  const c = chosen(r);
+  const g = r.flight.serverHello?.keyShareGroup;
+  if (c?.hrr === true && g !== undefined && canMakeKeyShare(g)) {
+    return ctx.hello({ ...offer, keyShares: [g], decrypt: true }, label);
+  }
+  return r;
+}
+
+/** Suites accepted in a protocol, for offers that must succeed. */
+const suitesIn = (p: ProtocolScan | undefined): number[] => (p?.accepted ?? []).map((a) => a.code);
+
+/**
+ * Groups: in TLS 1.3 one hello per group with an empty key_share — a server
+ * that supports the group answers with a HelloRetryRequest naming it; then
+ * all groups at once for the one it prefers. In TLS 1.2, ECDHE suites with
+ * one curve each; the ServerKeyExchange names the curve.
+ */
+export async function scanGroups(
+  ctx: ScanContext,
+  p13: ProtocolScan | undefined,
+  p12: ProtocolScan | undefined,
+): Promise<GroupScan[]> {
+  const sni = ctx.ep.serverName;
+  const out: GroupScan[] = [];
+  if (p13?.supported === true) {
+    const suites = suitesIn(p13);
+    const results = await Promise.all(
+      ALL_GROUPS.map((g) =>
+        ctx.hello(
+          protocolOffer("TLSv1.3", suites, sni, { groups: [g], keyShares: [] }),
+          "TLSv1.3 groups",
+        ),
+      ),
+    );
+    const supported = ALL_GROUPS.filter((g, i) => {
+      const sh = results[i]?.flight.serverHello;
+      return sh?.keyShareGroup === g && sh.selectedVersion === 0x0304;
+    });
+    const pref = await ctx.hello(
+      protocolOffer("TLSv1.3", suites, sni, {
+        groups: supported.length ? supported : ALL_GROUPS,
+        keyShares: [],
+      }),
+      "TLSv1.3 preferred group",
+    );
+    const pg = pref.flight.serverHello?.keyShareGroup;
+    out.push({
+      protocol: "TLSv1.3",
+      supported: supported.map((g) => named(g, groupLabel)),
+      ...(pg === undefined ? {} : { preferred: named(pg, groupLabel) }),
+    });
+  }
+  const ecdhe = (p12?.accepted ?? []).filter((a) => a.kx === "ECDH").map((a) => a.code);
+  if (p12?.supported === true && ecdhe.length > 0) {
+    const ec = ALL_GROUPS.filter((g) => groupByCode(g)?.kind === "ecdhe");
+    const results = await Promise.all(
+      ec.map((g) =>
+        ctx.hello(protocolOffer("TLSv1.2", ecdhe, sni, { groups: [g] }), "TLSv1.2 groups"),
+      ),
+    );
+    const supported = ec.filter((g, i) => {
+      const ske = results[i]?.flight.keyExchange;
+      return ske?.kind === "ecdhe" && ske.namedCurve === g;
+    });
+    const pref = await ctx.hello(
+      protocolOffer("TLSv1.2", ecdhe, sni, { groups: ALL_GROUPS }),
+      "TLSv1.2 preferred group",
+    );
+    const ske = pref.flight.keyExchange;
+    const pg = ske?.kind === "ecdhe" ? ske.namedCurve : undefined;
+    out.push({
+      protocol: "TLSv1.2",
+      supported: supported.map((g) => named(g, groupLabel)),
+      ...(pg === undefined ? {} : { preferred: named(pg, groupLabel) }),
+    });
+  }
+  return out;
+}
+
+/**
+ * Signature schemes, one hello per scheme. TLS 1.3: the CertificateVerify
+ * (decrypted) names it. TLS 1.2: the signature of an (EC)DHE ServerKeyExchange.
+ */
+export async function scanSigalgs(
+  ctx: ScanContext,
+  p13: ProtocolScan | undefined,
+  p12: ProtocolScan | undefined,
+): Promise<SigalgScan[]> {
+  const sni = ctx.ep.serverName;
+  const out: SigalgScan[] = [];
+  const modern = ALL_SIGALGS.filter((s) => s >= 0x0400 || s === 0x0201 || s === 0x0203);
+  if (p13?.supported === true) {
+    const suites = suitesIn(p13);
+    const results = await Promise.all(
+      modern.map((s) =>
+        hello13(ctx, protocolOffer("TLSv1.3", suites, sni, { sigalgs: [s] }), "TLSv1.3 sigalgs"),
+      ),
+    );
+    const supported = modern.filter((s, i) => results[i]?.flight.certificateVerifyScheme === s);
+    out.push({ protocol: "TLSv1.3", supported: supported.map((s) => named(s, sigschemeLabel)) });
+  }
+  const signed = (p12?.accepted ?? [])
+    .filter((a) => a.kx === "ECDH" || a.kx === "DH")
+    .map((a) => a.code);
+  if (p12?.supported === true) {
+    if (signed.length === 0) {
+      out.push({
+        protocol: "TLSv1.2",
+        supported: [],
+        note: "only RSA key exchange: nothing is signed",
+      });
+    } else {
+      const results = await Promise.all(
+        ALL_SIGALGS.map((s) =>
+          ctx.hello(protocolOffer("TLSv1.2", signed, sni, { sigalgs: [s] }), "TLSv1.2 sigalgs"),
+        ),
+      );
+      const supported = ALL_SIGALGS.filter(
+        (s, i) => results[i]?.flight.keyExchange?.signatureAlgorithm === s,
+      );
+      out.push({ protocol: "TLSv1.2", supported: supported.map((s) => named(s, sigschemeLabel)) });
+    }
+  }
+  return out;
+}
+
+/** ALPN identifiers tried: IANA's registry, the ones servers commonly select. */
+export const ALPN_CANDIDATES: readonly string[] = [
+  "h2",
+  "http/1.1",
+  "http/1.0",
+  "spdy/3.1",
+  "acme-tls/1",
+  "smtp",
+  "imap",
+  "pop3",
+  "ftp",
+  "xmpp-client",
+  "xmpp-server",
+  "managesieve",
+  "postgresql",
+  "mqtt",
+  "dot",
+  "irc",
+  "nntp",
+  "ldap",
+];
+
+/**
+ * ALPN, like the suites: offer every candidate, note the one selected, drop
+ * it, repeat. A no_application_protocol alert (120) ends it: the server
+ * refuses what it does not speak (Exim ≥ 4.95 does for anything but smtp).
+ */
+export async function scanAlpn(
+  ctx: ScanContext,
+  protocols: readonly ProtocolScan[],
+): Promise<AlpnScan | undefined> {
+  const sni = ctx.ep.serverName;
+  const p12 = protocols.find((p) => p.protocol === "TLSv1.2" && p.supported === true);
+  const p13 = protocols.find((p) => p.protocol === "TLSv1.3" && p.supported === true);
+  const p = p12 ?? p13;
+  if (p === undefined) return undefined;
+  const tls13 = p === p13;
+  let left = [...ALPN_CANDIDATES];
+  const supported: string[] = [];
+  let refusesUnknown = false;
+  let sawSelection = false;
+  while (left.length > 0) {
+    const offer = protocolOffer(p.protocol, suitesIn(p), sni, { alpn: left });
+    const r = tls13 ? await hello13(ctx, offer, "ALPN") : await ctx.hello(offer, "ALPN");
+    if (r.kind === "alert" && r.flight.alert?.description === ALERT_NO_APPLICATION_PROTOCOL) {
+      refusesUnknown = true;
+      break;
+    }
+    if (r.flight.alert?.description === ALERT_NO_APPLICATION_PROTOCOL) {
+      refusesUnknown = true;
+      break;
+    }
+    const sel = tls13 ? r.flight.encryptedExtensions?.alpn : r.flight.serverHello?.alpn;
+    if (sel === undefined || !left.includes(sel)) break;
+    sawSelection = true;
+    supported.push(sel);
+    left = left.filter((x) => x !== sel);
+  }
+  return {
+    protocol: p.protocol,
+    supported,
+    refusesUnknown,
+    ignored: !sawSelection && !refusesUnknown,
+    tested: ALPN_CANDIDATES,
+  };
+}
+
+/** Yes/no features read from ServerHello extensions of the best TLS ≤ 1.2 protocol. */
+export async function scanFeatures(
+  ctx: ScanContext,
+  protocols: readonly ProtocolScan[],
+): Promise<FeatureScan> {
+  const sni = ctx.ep.serverName;
+  const notes: string[] = [];
+  const old = ["TLSv1.2", "TLSv1.1", "TLSv1", "SSLv3"] as const;
+  const best = old
+    .map((n) => protocols.find((p) => p.protocol === n && p.supported === true))
+    .find((p) => p);
+  const tlsUp = protocols.filter(
+    (p) => p.protocol !== "SSLv2" && p.protocol !== "SSLv3" && p.supported === true,
+  );
+  let fallbackScsv: boolean | undefined;
+  if (tlsUp.length >= 2) {
+    const second = tlsUp[tlsUp.length - 2] as ProtocolScan;
+    const r = await ctx.hello(
+      protocolOffer(second.protocol, [...suitesIn(second), TLS_FALLBACK_SCSV], sni),
+      "TLS_FALLBACK_SCSV",
+    );
+    fallbackScsv =
+      r.kind === "alert" && r.flight.alert?.description === ALERT_INAPPROPRIATE_FALLBACK;
+  } else {
+    notes.push("TLS_FALLBACK_SCSV: one protocol only, nothing to fall back to");
+  }
+  if (best === undefined) {
+    notes.push(
+      "renegotiation, compression, heartbeat, tickets, EMS, encrypt-then-MAC: need a TLS ≤ 1.2 handshake",
+    );
+    const p13 = protocols.find((p) => p.protocol === "TLSv1.3" && p.supported === true);
+    let ocsp: boolean | undefined;
+    if (p13) {
+      const r = await hello13(ctx, protocolOffer("TLSv1.3", suitesIn(p13), sni), "OCSP stapling");
+      ocsp = r.flight.certificate === undefined ? undefined : r.flight.ocsp !== undefined;
+    }
+    return {
+      fallbackScsv,
+      secureRenegotiation: undefined,
+      compression: undefined,
+      heartbeat: undefined,
+      sessionTicket: undefined,
+      extendedMasterSecret: undefined,
+      ocspStapling: ocsp,
+      encryptThenMac: undefined,
+      notes,
+    };
+  }
+  const r = await ctx.hello(
+    protocolOffer(best.protocol, suitesIn(best), sni, {
+      compression: [1, 0],
+      heartbeat: true,
+      noExtensions: false,
+    }),
+    "features",
+  );
+  const sh = r.flight.serverHello;
+  const has = (t: number): boolean | undefined =>
+    sh === undefined ? undefined : findExtension(sh.extensions, t) !== undefined;
+  return {
+    fallbackScsv,
+    secureRenegotiation: has(ExtensionType.renegotiation_info),
+    compression: sh === undefined ? undefined : sh.compressionMethod !== 0,
+    heartbeat: has(15),
+    sessionTicket: has(ExtensionType.session_ticket),
+    extendedMasterSecret: has(ExtensionType.extended_master_secret),
+    ocspStapling: sh === undefined ? undefined : r.flight.ocsp !== undefined,
+    encryptThenMac: has(22),
+    notes,
+  };
+}
