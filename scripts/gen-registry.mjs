@@ -31,7 +31,7 @@ function read(path) {
     return readFileSync(path, "utf8");
   } catch (e) {
     die(
-      `cannot read ${path}: ${e.code ?? e.message}${path.startsWith("/etc/testssl") ? " (install the testssl.sh package)" : ""}`,
+      `cannot read ${path}: ${e.code ?? e.message}${path.endsWith("mapping.txt") ? " (install the Debian package testssl.sh)" : ""}`,
     );
   }
 }
