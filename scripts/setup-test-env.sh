@@ -17,6 +17,8 @@ PKGS=(
   prosody
   inspircd
   mariadb-server
+  sslscan testssl.sh
+  nginx-light haproxy
 )
 
 missing=()

@@ -11,3 +11,6 @@ export type { WireChunk } from "./tap.js";
 export * from "./starttls/index.js";
 export type { HandshakeCapture } from "./capture/index.js";
 export * from "./scan/index.js";
+// The TLS codec (records, handshake messages, builders) for tools and tests.
+export * as codec from "./codec/index.js";
+export * as registry from "./registry/index.js";
