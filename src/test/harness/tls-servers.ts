@@ -58,9 +58,12 @@ export async function startGnuTlsServer(o: {
   cert: string;
   key: string;
   priority?: string;
+  /** Serve HTTP (gnutls-serv's default) instead of echoing (--echo, our default). */
+  http?: boolean;
 }): Promise<RunningServer> {
   const port = await freePort();
-  const args = ["--port", String(port), "--x509certfile", o.cert, "--x509keyfile", o.key, "--echo"];
+  const args = ["--port", String(port), "--x509certfile", o.cert, "--x509keyfile", o.key];
+  if (o.http !== true) args.push("--echo");
   if (o.priority) args.push("--priority", o.priority);
   return spawnServer({
     name: "gnutls-serv",
