@@ -115,6 +115,7 @@ export function killedFinding(r: ScanResult): Finding {
   const evidence = [
     { label: "killing probe", value: k.label },
     { label: "its outcome", value: k.outcome },
+    { label: "canary after it", value: k.canary },
     ...(k.file ? [{ label: "hello saved to", value: k.file }] : []),
     {
       label: "offered",

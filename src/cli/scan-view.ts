@@ -27,6 +27,7 @@ export function scanSections(r: ScanResult): Section[] {
       title: "Killing hello",
       lines: [
         `probe: ${k.label} → ${k.outcome}`,
+        `canary after it: ${k.canary}`,
         ...(k.file ? [`saved: ${k.file}`] : []),
         `offered: ${k.decoded.version}, ${k.decoded.suites.length} suites, extensions: ${k.decoded.extensions.map((e) => e.name).join(" ") || "none"}`,
         `came back: ${k.revived ? "yes" : "no"}`,

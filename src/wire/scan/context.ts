@@ -67,13 +67,28 @@ export class ScanContext {
     }
   }
 
-  /** One raw exchange, counted, under the connection limit; no canary. */
+  /**
+   * One raw exchange, counted, under the connection limit; no canary. A
+   * server that turns us away for now (SMTP 421 "too many concurrent
+   * connections", "try again later") is given up to four more tries with
+   * backoff: that is load, not an answer to the hello.
+   */
   async raw(hello: PreparedHello, signal: AbortSignal = this.signal): Promise<HelloResult> {
     return this.#slot(async () => {
-      this.connections++;
-      return sendHello(this.ep, hello, signal);
+      let r: HelloResult | undefined;
+      for (let attempt = 0; attempt < 5; attempt++) {
+        if (attempt > 0) await sleep(250 * 2 ** (attempt - 1), signal).catch(() => undefined);
+        this.connections++;
+        r = await sendHello(this.ep, hello, signal);
+        if (!busy(r) || signal.aborted) break;
+        this.busyRetries++;
+      }
+      return r as HelloResult;
     });
   }
+
+  /** Tries repeated because the server was busy (421 …). */
+  busyRetries = 0;
 
   /** A probe: send the offer; if it ends abnormally, check the server is still alive. */
   async hello(offer: Offer, label: string): Promise<HelloResult> {
@@ -97,19 +112,44 @@ export class ScanContext {
 
   /** The canary: a plain modern hello, answered as the baseline was. */
   async alive(): Promise<boolean> {
-    this.#canaryRun ??= this.#canary().finally(() => (this.#canaryRun = undefined));
-    return this.#canaryRun;
+    this.#canaryRun ??= this.check().then(
+      (c) => c.alive,
+      () => false,
+    );
+    const run = this.#canaryRun;
+    void run.finally(() => {
+      if (this.#canaryRun === run) this.#canaryRun = undefined;
+    });
+    return run;
   }
 
-  async #canary(): Promise<boolean> {
-    return this.canaryOnce();
+  /**
+   * The canary with patience for a busy server: a STARTTLS refusal (421 too
+   * many connections) or silence is retried twice, a second apart, before it
+   * counts; a refused connection, a reset or a close counts at once.
+   */
+  async check(signal?: AbortSignal): Promise<{ alive: boolean; result: HelloResult }> {
+    let result = await this.canaryOnceResult(signal);
+    for (let i = 0; i < 2 && !sameAsBaseline(result, this.baseline); i++) {
+      if (result.kind !== "starttls-failed" && result.kind !== "timeout") break;
+      await sleep(1000, signal).catch(() => undefined);
+      result = await this.canaryOnceResult(signal);
+    }
+    this.lastCanary = result;
+    return { alive: sameAsBaseline(result, this.baseline), result };
   }
+
+  /** How the last canary went, for the report. */
+  lastCanary: HelloResult | undefined;
 
   /** One canary exchange, outside the limit (it must not queue behind the probes). */
-  async canaryOnce(signal?: AbortSignal): Promise<boolean> {
+  async canaryOnceResult(signal?: AbortSignal): Promise<HelloResult> {
     this.connections++;
-    const r = await sendHello(this.ep, prepare(this.canaryOffer), signal);
-    return sameAsBaseline(r, this.baseline);
+    return sendHello(this.ep, prepare(this.canaryOffer), signal);
+  }
+
+  async canaryOnce(signal?: AbortSignal): Promise<boolean> {
+    return sameAsBaseline(await this.canaryOnceResult(signal), this.baseline);
   }
 
   /** Polls the canary until the server answers again or `waitMs` passes. */
@@ -122,6 +162,13 @@ export class ScanContext {
     }
     return false;
   }
+}
+
+/** A STARTTLS refusal that says "later": SMTP/NNTP 4xx, "try again", "too many". */
+export function busy(r: HelloResult): boolean {
+  return (
+    r.kind === "starttls-failed" && /\b4\d\d\b|try again|too many|temporar/i.test(r.reason ?? "")
+  );
 }
 
 /** A canary answer counts as alive when it matches the baseline's kind (and alert). */

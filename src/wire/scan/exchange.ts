@@ -134,6 +134,8 @@ export async function sendHello(
         const code = errnoCode(e) ?? e.message;
         settle(code === "ECONNRESET" || code === "EPIPE" ? "reset" : "closed", code);
       });
+      // A STARTTLS dialogue leaves the socket paused (Conn.detach): resume it.
+      socket.resume();
       socket.write(hello.records);
     });
   } finally {

@@ -171,8 +171,10 @@ export const ALPN_CANDIDATES: readonly string[] = [
 
 /**
  * ALPN, like the suites: offer every candidate, note the one selected, drop
- * it, repeat. A no_application_protocol alert (120) ends it: the server
- * refuses what it does not speak (Exim ≥ 4.95 does for anything but smtp).
+ * it, repeat. A no_application_protocol alert (120) to the full list means
+ * the server refuses what it does not speak; some (Exim ≥ 4.95) refuse any
+ * list with one unknown protocol in it, so then each candidate is offered
+ * alone to find the ones it accepts.
  */
 export async function scanAlpn(
   ctx: ScanContext,
@@ -184,24 +186,30 @@ export async function scanAlpn(
   const p = p12 ?? p13;
   if (p === undefined) return undefined;
   const tls13 = p === p13;
+  const attempt = async (list: readonly string[]): Promise<string | "refused" | undefined> => {
+    const offer = protocolOffer(p.protocol, suitesIn(p), sni, { alpn: list });
+    const r = tls13 ? await hello13(ctx, offer, "ALPN") : await ctx.hello(offer, "ALPN");
+    if (r.flight.alert?.description === ALERT_NO_APPLICATION_PROTOCOL) return "refused";
+    const sel = tls13 ? r.flight.encryptedExtensions?.alpn : r.flight.serverHello?.alpn;
+    return sel !== undefined && list.includes(sel) ? sel : undefined;
+  };
   let left = [...ALPN_CANDIDATES];
   const supported: string[] = [];
   let refusesUnknown = false;
-  let sawSelection = false;
+  let refusesMixedList = false;
   while (left.length > 0) {
-    const offer = protocolOffer(p.protocol, suitesIn(p), sni, { alpn: left });
-    const r = tls13 ? await hello13(ctx, offer, "ALPN") : await ctx.hello(offer, "ALPN");
-    if (r.kind === "alert" && r.flight.alert?.description === ALERT_NO_APPLICATION_PROTOCOL) {
+    const sel = await attempt(left);
+    if (sel === "refused") {
       refusesUnknown = true;
+      if (supported.length === 0) {
+        const alone = await Promise.all(left.map((x) => attempt([x])));
+        const ok = left.filter((_, i) => typeof alone[i] === "string" && alone[i] !== "refused");
+        supported.push(...ok);
+        refusesMixedList = ok.length > 0;
+      }
       break;
     }
-    if (r.flight.alert?.description === ALERT_NO_APPLICATION_PROTOCOL) {
-      refusesUnknown = true;
-      break;
-    }
-    const sel = tls13 ? r.flight.encryptedExtensions?.alpn : r.flight.serverHello?.alpn;
-    if (sel === undefined || !left.includes(sel)) break;
-    sawSelection = true;
+    if (sel === undefined) break;
     supported.push(sel);
     left = left.filter((x) => x !== sel);
   }
@@ -209,7 +217,8 @@ export async function scanAlpn(
     protocol: p.protocol,
     supported,
     refusesUnknown,
-    ignored: !sawSelection && !refusesUnknown,
+    refusesMixedList,
+    ignored: supported.length === 0 && !refusesUnknown,
     tested: ALPN_CANDIDATES,
   };
 }

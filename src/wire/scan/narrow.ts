@@ -48,7 +48,7 @@ export class Narrower {
     const signal = this.#opts.signal ?? AbortSignal.timeout(2 ** 31 - 1);
     const r = await this.#ctx.raw(hello, signal);
     if (!abnormal(r)) return false;
-    if (await this.#ctx.canaryOnce(signal)) return false;
+    if ((await this.#ctx.check(signal)).alive) return false;
     this.kills++;
     this.last = hello;
     if (!(await this.#ctx.waitRevival(this.#opts.reviveWaitMs, 250, this.#opts.signal)))

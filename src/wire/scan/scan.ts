@@ -184,6 +184,7 @@ async function afterDeath(
       helloHex: "",
       decoded: { version: "", suites: [], extensions: [] },
       outcome: "the server stopped answering after the scan; no single hello was caught",
+      canary: ctx.lastCanary ? describe(ctx.lastCanary) : "failed",
       revived: await ctx.waitRevival(
         options.reviveWaitMs ?? DEFAULT_REVIVE_WAIT_MS,
         250,
@@ -210,6 +211,7 @@ async function afterDeath(
     helloHex: hex(records, records.length).replace(/ /g, ""),
     decoded: decodeHello(records),
     outcome: describe(suspect.result),
+    canary: ctx.lastCanary ? describe(ctx.lastCanary) : "failed",
     revived,
   };
   if (!revived || options.narrow === false) return base;

@@ -85,7 +85,6 @@ export const TOLERANCE_TESTS: readonly ToleranceTest[] = [
         groups: [g(1), ...MODERN_GROUPS],
         versions: [g(2), 0x0304, 0x0303, 0x0302, 0x0301],
         sigalgs: [g(3), ...MODERN_SIGALGS],
-        alpn: [String.fromCharCode(0x0a, 0x0a), "http/1.1"],
         extraExtensions: [rawExt(g(4)), rawExt(g(5), Uint8Array.of(0))],
       }),
   },

@@ -67,6 +67,8 @@ export interface AlpnScan {
   readonly supported: readonly string[];
   /** The server refused with no_application_protocol (alert 120) once none was acceptable. */
   readonly refusesUnknown: boolean;
+  /** It refuses a list that mixes protocols it speaks with others (Exim ≥ 4.95). */
+  readonly refusesMixedList: boolean;
   /** The server ignores ALPN (never selects one, never refuses). */
   readonly ignored: boolean;
   readonly tested: readonly string[];
@@ -110,6 +112,8 @@ export interface KilledScan {
   readonly helloHex: string;
   readonly decoded: DecodedHello;
   readonly outcome: OutcomeText;
+  /** How the canary after it went (why the server counts as dead). */
+  readonly canary: OutcomeText;
   /** The server answered the canary again within the wait. */
   readonly revived: boolean;
   readonly narrowed?: NarrowedHello;
