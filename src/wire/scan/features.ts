@@ -186,10 +186,13 @@ export async function scanAlpn(
   const p = p12 ?? p13;
   if (p === undefined) return undefined;
   const tls13 = p === p13;
-  const attempt = async (list: readonly string[]): Promise<string | "refused" | undefined> => {
+  /** The protocol selected, `{ refused: true }` for alert 120, or undefined. */
+  const attempt = async (
+    list: readonly string[],
+  ): Promise<string | { refused: true } | undefined> => {
     const offer = protocolOffer(p.protocol, suitesIn(p), sni, { alpn: list });
     const r = tls13 ? await hello13(ctx, offer, "ALPN") : await ctx.hello(offer, "ALPN");
-    if (r.flight.alert?.description === ALERT_NO_APPLICATION_PROTOCOL) return "refused";
+    if (r.flight.alert?.description === ALERT_NO_APPLICATION_PROTOCOL) return { refused: true };
     const sel = tls13 ? r.flight.encryptedExtensions?.alpn : r.flight.serverHello?.alpn;
     return sel !== undefined && list.includes(sel) ? sel : undefined;
   };
@@ -199,11 +202,11 @@ export async function scanAlpn(
   let refusesMixedList = false;
   while (left.length > 0) {
     const sel = await attempt(left);
-    if (sel === "refused") {
+    if (typeof sel === "object") {
       refusesUnknown = true;
       if (supported.length === 0) {
         const alone = await Promise.all(left.map((x) => attempt([x])));
-        const ok = left.filter((_, i) => typeof alone[i] === "string" && alone[i] !== "refused");
+        const ok = left.filter((_, i) => typeof alone[i] === "string");
         supported.push(...ok);
         refusesMixedList = ok.length > 0;
       }
