@@ -122,8 +122,12 @@ export async function sendHello(
       signal.addEventListener("abort", onAbort, { once: true });
       socket.on("data", (chunk: Buffer) => {
         try {
-          if (reader.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length)))
-            settle("hello");
+          if (reader.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length))) {
+            settle(
+              "malformed",
+              reader.flight.unexpected ?? "the flight ended without a ServerHello",
+            );
+          }
         } catch (e) {
           if (isCodecError(e) || e instanceof RangeError) settle("malformed", e.message);
           else settle("malformed", String(e));

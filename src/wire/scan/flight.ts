@@ -11,6 +11,7 @@ import type {
 import {
   ContentType,
   HandshakeReassembler,
+  contentTypeName,
   HandshakeType,
   TLS13_SUITES,
   Tls13Decryptor,
@@ -49,6 +50,8 @@ export interface Flight {
   alertBeforeHello?: boolean;
   /** TLS 1.3 records we could not decrypt (no key share for the group, …). */
   undecryptable?: string;
+  /** A record type that has no place in a first flight (application data …). */
+  unexpected?: string;
   /** The flight reached its natural end (ServerHelloDone, Finished, an alert, SSLv2 hello). */
   complete: boolean;
   bytes: number;
@@ -150,7 +153,8 @@ export class FlightReader {
     }
     if (record.contentType === ContentType.change_cipher_spec) return;
     if (record.contentType !== ContentType.handshake) {
-      // Application data before the handshake ended: nothing more to learn here.
+      // Application data (or heartbeat …) before the handshake ended: nothing more to learn.
+      f.unexpected ??= `${contentTypeName(record.contentType)} record at offset ${record.offset} before the handshake ended`;
       f.complete = true;
       return;
     }
