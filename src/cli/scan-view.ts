@@ -139,6 +139,7 @@ export function scanSections(r: ScanResult): Section[] {
         },
         { label: "heartbeat", value: yn(f.heartbeat, "enabled", "off") },
         { label: "session tickets", value: yn(f.sessionTicket) },
+        { label: "resumption", value: yn(f.resumption, "resumed", "not resumed") },
         {
           label: "extended master secret",
           value: yn(f.extendedMasterSecret),

@@ -1,5 +1,6 @@
 import { ExtensionType, canMakeKeyShare, findExtension } from "../codec/index.js";
 import { groupByCode, groupLabel, sigschemeLabel } from "../registry/index.js";
+import { probe } from "../probe.js";
 import type { ScanContext } from "./context.js";
 import type { HelloResult } from "./exchange.js";
 import type { Offer } from "./offer.js";
@@ -296,4 +297,27 @@ export async function scanFeatures(
     encryptThenMac: has(22),
     notes,
   };
+}
+
+/**
+ * Session resumption, the way clients do it: a full handshake with Node's
+ * TLS (OpenSSL), then a second one offering the session or ticket it got.
+ * Two connections, outside the codec: resumption needs the real key schedule.
+ */
+export async function scanResumption(ctx: ScanContext): Promise<boolean | undefined> {
+  ctx.connections += 2;
+  const r = await probe(ctx.ep.target, {
+    connectTo: ctx.ep.address,
+    timeoutMs: ctx.ep.timeoutMs,
+    sni: ctx.ep.serverName ?? false,
+    resumption: true,
+    afterTls: false,
+    signal: ctx.signal,
+  });
+  const res = r.tls?.resumption;
+  return res === "resumed"
+    ? true
+    : res === "not-resumed" || res === "no-session"
+      ? false
+      : undefined;
 }

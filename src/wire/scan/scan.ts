@@ -6,7 +6,7 @@ import type { Target } from "../target.js";
 import { ScanContext, ServerDied } from "./context.js";
 import { scanCertificates } from "./certificates.js";
 import type { Endpoint } from "./exchange.js";
-import { scanAlpn, scanFeatures, scanGroups, scanSigalgs } from "./features.js";
+import { scanAlpn, scanFeatures, scanGroups, scanResumption, scanSigalgs } from "./features.js";
 import { decodeHello, saveHello } from "./hello-file.js";
 import { Narrower } from "./narrow.js";
 import { prepare } from "./offer.js";
@@ -131,8 +131,16 @@ export async function scan(target: Target, options: ScanOptions = {}): Promise<S
     if (parts.has("groups")) jobs.push(scanGroups(ctx, p13, p12).then((g) => void (groups = g)));
     if (parts.has("sigalgs")) jobs.push(scanSigalgs(ctx, p13, p12).then((s) => void (sigalgs = s)));
     if (parts.has("alpn")) jobs.push(scanAlpn(ctx, protocols).then((a) => void (alpn = a)));
-    if (parts.has("features"))
-      jobs.push(scanFeatures(ctx, protocols).then((f) => void (features = f)));
+    if (parts.has("features")) {
+      const resumed = protocols.some((p) => p.supported === true && p.protocol !== "SSLv2")
+        ? scanResumption(ctx).catch(() => undefined)
+        : Promise.resolve(undefined);
+      jobs.push(
+        Promise.all([scanFeatures(ctx, protocols), resumed]).then(
+          ([f, resumption]) => void (features = { ...f, resumption }),
+        ),
+      );
+    }
     if (parts.has("certificates"))
       jobs.push(scanCertificates(ctx, protocols).then((c) => void (certificates = c)));
     if (parts.has("tolerance")) jobs.push(scanTolerance(ctx).then((t) => void (tolerance = t)));
