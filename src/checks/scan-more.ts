@@ -1,5 +1,5 @@
 import { finding, type Finding } from "../core/index.js";
-import type { ScanResult } from "../wire/index.js";
+import type { ReplayResult, ScanResult } from "../wire/index.js";
 
 /** Findings from the yes/no features. */
 export function featureFindings(r: ScanResult): Finding[] {
@@ -135,4 +135,31 @@ export function killedFinding(r: ScanResult): Finding {
     fix: "Look at the server's log and core dump at the time of the scan (journalctl, coredumpctl); reproduce with `tlsdoctor replay FILE TARGET`. Until fixed, remove the named suites or extension from the server's configuration.",
     refs: ["CWE-617"],
   });
+}
+
+/** A replayed hello that kills the server is the same finding, reproduced. */
+export function diagnoseReplay(r: ReplayResult, file: string): Finding[] {
+  if (!r.aliveBefore || r.aliveAfter) return [];
+  return [
+    finding({
+      id: "SERVER_KILLED_BY_HELLO",
+      severity: "critical",
+      side: "server",
+      title: `${r.target} stopped answering after the replayed hello`,
+      detail: `The server answered the canary before the replay, got the hello from ${file} (${r.outcome}), and then no longer answered the canary (${r.after}). The hello kills it, reproducibly.`,
+      evidence: [
+        {
+          label: "hello",
+          value: `${r.decoded.version}; suites ${r.decoded.suites.map((x) => x.name).join(", ")}`,
+        },
+        { label: "answer", value: r.outcome },
+        { label: "canary after", value: r.after },
+        ...(r.revived === undefined
+          ? []
+          : [{ label: "came back", value: r.revived ? "yes" : "no" }]),
+      ],
+      fix: "Look at the server's log and core dump at this moment; remove the hello's suites or extension from the server's configuration until the crash is fixed.",
+      refs: ["CWE-617"],
+    }),
+  ];
 }

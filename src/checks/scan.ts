@@ -2,6 +2,8 @@ import { finding, type Finding } from "../core/index.js";
 import type { AcceptedSuite, ScanResult } from "../wire/index.js";
 import { featureFindings, killedFinding, toleranceFindings } from "./scan-more.js";
 
+export { diagnoseReplay } from "./scan-more.js";
+
 /** NULL, anonymous, export, RC4, single DES and MD5 suites: broken by design. */
 export function insecureSuite(s: AcceptedSuite): string | undefined {
   const n = s.name.toUpperCase();

@@ -1,5 +1,6 @@
 import { type Command } from "commander";
 import { makeReport, toolVersion, type Report, type Section } from "../core/index.js";
+import { diagnoseReplay } from "../checks/index.js";
 import { loadHello, parseTarget, replay, type ReplayResult } from "../wire/index.js";
 import { emitReport, parseDuration, withOutputOptions, type OutputOptions } from "./common.js";
 
@@ -94,7 +95,7 @@ function replayReport(file: string, target: string, startedAt: Date, r: ReplayRe
     target,
     startedAt,
     verdict: { ok: !died && r.aliveBefore, summary, side: "server" },
-    findings: [],
+    findings: diagnoseReplay(r, file),
     sections,
     data: { replay: r },
   });

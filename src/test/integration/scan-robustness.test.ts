@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { codec, loadHello, parseTarget, replay, scan } from "../../wire/index.js";
 
 const { buildClientHello, frameRecords, signatureAlgorithmsExt } = codec;
-import { diagnoseScan } from "../../checks/index.js";
+import { diagnoseReplay, diagnoseScan } from "../../checks/index.js";
 import { makeTestPki, type TestPki } from "../harness/test-pki.js";
 import { startOpenSslServer } from "../harness/tls-servers.js";
 import { startKillerServer, type KillerServer } from "../harness/killer.js";
@@ -98,6 +98,7 @@ describe("scan robustness: SERVER_KILLED_BY_HELLO", () => {
     assert.equal(rep.aliveAfter, false);
     assert.equal(rep.kind, "closed");
     assert.equal(rep.revived, true);
+    assert.equal(diagnoseReplay(rep, n.file)[0]?.id, "SERVER_KILLED_BY_HELLO");
     assert.equal(k.deaths(), deaths + 1);
   });
 
