@@ -34,10 +34,30 @@ export async function hello13(ctx: ScanContext, offer: Offer, label: string): Pr
 const suitesIn = (p: ProtocolScan | undefined): number[] => (p?.accepted ?? []).map((a) => a.code);
 
 /**
- * Groups: in TLS 1.3 one hello per group with an empty key_share — a server
- * that supports the group answers with a HelloRetryRequest naming it; then
- * all groups at once for the one it prefers. In TLS 1.2, ECDHE suites with
- * one curve each; the ServerKeyExchange names the curve.
+ * Offer every value, note the one the server picks, drop it, repeat until it
+ * picks nothing we offered: (supported + 1) handshakes, in the order the
+ * server chooses, instead of one per value.
+ */
+export async function dropLoop(
+  all: readonly number[],
+  pick: (offered: readonly number[]) => Promise<number | undefined>,
+): Promise<number[]> {
+  let left = [...all];
+  const found: number[] = [];
+  while (left.length > 0) {
+    const x = await pick(left);
+    if (x === undefined || !left.includes(x)) break;
+    found.push(x);
+    left = left.filter((y) => y !== x);
+  }
+  return found;
+}
+
+/**
+ * Groups, by dropping: in TLS 1.3 with an empty key_share, so a server that
+ * supports one of the offered groups answers with a HelloRetryRequest naming
+ * it; in TLS 1.2 with ECDHE suites, the ServerKeyExchange names the curve.
+ * The first pick, with everything offered, is the preferred group.
  */
 export async function scanGroups(
   ctx: ScanContext,
@@ -45,65 +65,45 @@ export async function scanGroups(
   p12: ProtocolScan | undefined,
 ): Promise<GroupScan[]> {
   const sni = ctx.ep.serverName;
-  const out: GroupScan[] = [];
+  const jobs: Promise<GroupScan | undefined>[] = [];
+  const result = (protocol: "TLSv1.3" | "TLSv1.2", found: number[]): GroupScan => ({
+    protocol,
+    supported: found.map((g) => named(g, groupLabel)),
+    ...(found[0] === undefined ? {} : { preferred: named(found[0], groupLabel) }),
+  });
   if (p13?.supported === true) {
     const suites = suitesIn(p13);
-    const results = await Promise.all(
-      ALL_GROUPS.map((g) =>
-        ctx.hello(
-          protocolOffer("TLSv1.3", suites, sni, { groups: [g], keyShares: [] }),
+    jobs.push(
+      dropLoop(ALL_GROUPS, async (groups) => {
+        const r = await ctx.hello(
+          protocolOffer("TLSv1.3", suites, sni, { groups, keyShares: [] }),
           "TLSv1.3 groups",
-        ),
-      ),
+        );
+        const sh = r.flight.serverHello;
+        return sh?.selectedVersion === 0x0304 ? sh.keyShareGroup : undefined;
+      }).then((found) => result("TLSv1.3", found)),
     );
-    const supported = ALL_GROUPS.filter((g, i) => {
-      const sh = results[i]?.flight.serverHello;
-      return sh?.keyShareGroup === g && sh.selectedVersion === 0x0304;
-    });
-    const pref = await ctx.hello(
-      protocolOffer("TLSv1.3", suites, sni, {
-        groups: supported.length ? supported : ALL_GROUPS,
-        keyShares: [],
-      }),
-      "TLSv1.3 preferred group",
-    );
-    const pg = pref.flight.serverHello?.keyShareGroup;
-    out.push({
-      protocol: "TLSv1.3",
-      supported: supported.map((g) => named(g, groupLabel)),
-      ...(pg === undefined ? {} : { preferred: named(pg, groupLabel) }),
-    });
   }
   const ecdhe = (p12?.accepted ?? []).filter((a) => a.kx === "ECDH").map((a) => a.code);
   if (p12?.supported === true && ecdhe.length > 0) {
     const ec = ALL_GROUPS.filter((g) => groupByCode(g)?.kind === "ecdhe");
-    const results = await Promise.all(
-      ec.map((g) =>
-        ctx.hello(protocolOffer("TLSv1.2", ecdhe, sni, { groups: [g] }), "TLSv1.2 groups"),
-      ),
+    jobs.push(
+      dropLoop(ec, async (groups) => {
+        const r = await ctx.hello(
+          protocolOffer("TLSv1.2", ecdhe, sni, { groups }),
+          "TLSv1.2 groups",
+        );
+        const ske = r.flight.keyExchange;
+        return ske?.kind === "ecdhe" ? ske.namedCurve : undefined;
+      }).then((found) => result("TLSv1.2", found)),
     );
-    const supported = ec.filter((g, i) => {
-      const ske = results[i]?.flight.keyExchange;
-      return ske?.kind === "ecdhe" && ske.namedCurve === g;
-    });
-    const pref = await ctx.hello(
-      protocolOffer("TLSv1.2", ecdhe, sni, { groups: ALL_GROUPS }),
-      "TLSv1.2 preferred group",
-    );
-    const ske = pref.flight.keyExchange;
-    const pg = ske?.kind === "ecdhe" ? ske.namedCurve : undefined;
-    out.push({
-      protocol: "TLSv1.2",
-      supported: supported.map((g) => named(g, groupLabel)),
-      ...(pg === undefined ? {} : { preferred: named(pg, groupLabel) }),
-    });
   }
-  return out;
+  return (await Promise.all(jobs)).filter((g): g is GroupScan => g !== undefined);
 }
 
 /**
- * Signature schemes, one hello per scheme. TLS 1.3: the CertificateVerify
- * (decrypted) names it. TLS 1.2: the signature of an (EC)DHE ServerKeyExchange.
+ * Signature schemes, by dropping. TLS 1.3: the decrypted CertificateVerify
+ * names the scheme; TLS 1.2: the signature of an (EC)DHE ServerKeyExchange.
  */
 export async function scanSigalgs(
   ctx: ScanContext,
@@ -111,41 +111,52 @@ export async function scanSigalgs(
   p12: ProtocolScan | undefined,
 ): Promise<SigalgScan[]> {
   const sni = ctx.ep.serverName;
-  const out: SigalgScan[] = [];
+  const jobs: Promise<SigalgScan>[] = [];
   const modern = ALL_SIGALGS.filter((s) => s >= 0x0400 || s === 0x0201 || s === 0x0203);
   if (p13?.supported === true) {
     const suites = suitesIn(p13);
-    const results = await Promise.all(
-      modern.map((s) =>
-        hello13(ctx, protocolOffer("TLSv1.3", suites, sni, { sigalgs: [s] }), "TLSv1.3 sigalgs"),
-      ),
+    jobs.push(
+      dropLoop(modern, async (sigalgs) => {
+        const r = await hello13(
+          ctx,
+          protocolOffer("TLSv1.3", suites, sni, { sigalgs }),
+          "TLSv1.3 sigalgs",
+        );
+        return r.flight.certificateVerifyScheme;
+      }).then((found) => ({
+        protocol: "TLSv1.3",
+        supported: found.map((s) => named(s, sigschemeLabel)),
+      })),
     );
-    const supported = modern.filter((s, i) => results[i]?.flight.certificateVerifyScheme === s);
-    out.push({ protocol: "TLSv1.3", supported: supported.map((s) => named(s, sigschemeLabel)) });
   }
   const signed = (p12?.accepted ?? [])
     .filter((a) => a.kx === "ECDH" || a.kx === "DH")
     .map((a) => a.code);
   if (p12?.supported === true) {
     if (signed.length === 0) {
-      out.push({
-        protocol: "TLSv1.2",
-        supported: [],
-        note: "only RSA key exchange: nothing is signed",
-      });
+      jobs.push(
+        Promise.resolve({
+          protocol: "TLSv1.2",
+          supported: [],
+          note: "only RSA key exchange: nothing is signed",
+        }),
+      );
     } else {
-      const results = await Promise.all(
-        ALL_SIGALGS.map((s) =>
-          ctx.hello(protocolOffer("TLSv1.2", signed, sni, { sigalgs: [s] }), "TLSv1.2 sigalgs"),
-        ),
+      jobs.push(
+        dropLoop(ALL_SIGALGS, async (sigalgs) => {
+          const r = await ctx.hello(
+            protocolOffer("TLSv1.2", signed, sni, { sigalgs }),
+            "TLSv1.2 sigalgs",
+          );
+          return r.flight.keyExchange?.signatureAlgorithm;
+        }).then((found) => ({
+          protocol: "TLSv1.2",
+          supported: found.map((s) => named(s, sigschemeLabel)),
+        })),
       );
-      const supported = ALL_SIGALGS.filter(
-        (s, i) => results[i]?.flight.keyExchange?.signatureAlgorithm === s,
-      );
-      out.push({ protocol: "TLSv1.2", supported: supported.map((s) => named(s, sigschemeLabel)) });
     }
   }
-  return out;
+  return Promise.all(jobs);
 }
 
 /** ALPN identifiers tried: IANA's registry, the ones servers commonly select. */
