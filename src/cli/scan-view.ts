@@ -16,7 +16,7 @@ export function scanSections(r: ScanResult): Section[] {
       { label: "address", value: r.address },
       ...(r.starttls ? [{ label: "starttls", value: r.starttls }] : []),
       { label: "canary", value: r.baseline, tone: r.reachable ? "good" : "bad" },
-      { label: "connections", value: `${r.connections} in ${(r.ms / 1000).toFixed(1)} s` },
+      { label: "connections", value: `${r.connections} in ${(r.ms / 1000).toFixed(2)} s` },
     ],
   });
   if (r.killed) {

@@ -119,6 +119,11 @@ export async function scan(target: Target, options: ScanOptions = {}): Promise<S
   try {
     const firsts: FirstHellos = new Map();
     const wanted = options.protocols ?? SCAN_PROTOCOLS;
+    // Tolerance needs only the canary's answer: run it alongside the protocols.
+    const toleranceJob = parts.has("tolerance")
+      ? scanTolerance(ctx).then((t) => void (tolerance = t))
+      : undefined;
+    toleranceJob?.catch(() => undefined);
     if (parts.has("protocols") || parts.has("suites")) {
       const rs = await Promise.all(
         wanted.map((p) => enumerateProtocol(ctx, p, firsts, parts.has("suites"))),
@@ -143,7 +148,7 @@ export async function scan(target: Target, options: ScanOptions = {}): Promise<S
     }
     if (parts.has("certificates"))
       jobs.push(scanCertificates(ctx, protocols).then((c) => void (certificates = c)));
-    if (parts.has("tolerance")) jobs.push(scanTolerance(ctx).then((t) => void (tolerance = t)));
+    if (toleranceJob) jobs.push(toleranceJob);
     if (protocols.length === 0 && parts.size > 0 && !parts.has("tolerance")) {
       skipped.push(
         "groups, sigalgs, ALPN, features and certificates need the protocol scan (--only protocols)",
