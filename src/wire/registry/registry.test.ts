@@ -34,12 +34,21 @@ test("every suite testssl maps is here, once", () => {
 });
 
 test("every cipher suite OpenSSL knows has OpenSSL's name, kx, au, enc, bits and mac here", () => {
-  const r = spawnSync("openssl", ["ciphers", "-V", "ALL:COMPLEMENTOFALL:@SECLEVEL=0"], {
-    encoding: "utf8",
-  });
+  // -ciphersuites names every TLS 1.3 suite, CCM ones included (off by default).
+  const all13 =
+    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256";
+  const r = spawnSync(
+    "openssl",
+    ["ciphers", "-V", "-ciphersuites", all13, "ALL:COMPLEMENTOFALL:@SECLEVEL=0"],
+    {
+      encoding: "utf8",
+    },
+  );
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split("\n");
   assert.ok(lines.length > 100);
+  for (const code of ["0x13,0x04", "0x13,0x05"])
+    assert.ok(r.stdout.includes(code), `${code} listed`);
   for (const line of lines) {
     const m = /(0x..,0x..) - (\S+)\s+\S+\s+Kx=(\S+)\s+Au=(\S+)\s+Enc=(\S+)\s+Mac=(\S+)/.exec(
       line.trim(),
@@ -123,6 +132,7 @@ test("lookups: names both ways, labels for the unknown, GREASE, protocols", () =
   assert.equal(suiteLabel(0xfafa), "0xFAFA");
   assert.equal(suiteByCode(0x0700c0)?.name, "SSL_CK_DES_192_EDE3_CBC_WITH_MD5");
   assert.equal(suiteByCode(0xcc13)?.iana, false);
+  assert.equal(suiteByCode(0x16b7)?.iana, false, "CECPQ1 was never assigned");
   assert.equal(suiteByCode(0xc02f)?.iana, true);
   assert.deepEqual(
     suitesFor("TLSv1.3")
