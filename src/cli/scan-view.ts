@@ -147,6 +147,10 @@ export function scanSections(r: ScanResult): Section[] {
         },
         { label: "encrypt-then-MAC", value: yn(f.encryptThenMac) },
         { label: "OCSP stapling", value: yn(f.ocspStapling) },
+        {
+          label: "client certificate",
+          value: yn(f.clientCertificateRequested, "requested", "not requested"),
+        },
         ...f.notes.map((n) => ({ label: "note", value: n, tone: "dim" as const })),
       ],
     });

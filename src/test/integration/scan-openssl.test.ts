@@ -180,4 +180,16 @@ describe("scan against openssl s_server", () => {
     assert.ok(r.alpn?.supported.includes("h2"), JSON.stringify(r.alpn));
     assert.ok(diagnoseScan(r).every((f) => f.id !== "PROTOCOL_TLS13_MISSING"));
   });
+  it("a server that wants a client certificate says so in its first flight", async () => {
+    const port = await serve({
+      cert: pki.leaf.cert,
+      key: pki.leaf.key,
+      requireClientCert: pki.root.cert,
+    });
+    const r = await run(port, {
+      only: ["protocols", "features"],
+      protocols: ["TLSv1.2", "TLSv1.3"],
+    });
+    assert.equal(r.features?.clientCertificateRequested, true);
+  });
 });

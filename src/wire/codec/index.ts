@@ -88,3 +88,5 @@ export type { KeyShare } from "./key-share.js";
 export { deriveSecret, serverHandshakeTrafficSecret } from "./tls13-schedule.js";
 export { buildSslv2ClientHello, parseSslv2Message } from "./sslv2.js";
 export type { Sslv2Message, Sslv2ServerHello } from "./sslv2.js";
+export { parseCertificateRequest } from "./certificate-request.js";
+export type { CertificateRequest } from "./certificate-request.js";

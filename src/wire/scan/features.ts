@@ -306,6 +306,7 @@ export async function scanFeatures(
     extendedMasterSecret: has(ExtensionType.extended_master_secret),
     ocspStapling: sh === undefined ? undefined : r.flight.ocsp !== undefined,
     encryptThenMac: has(22),
+    clientCertificateRequested: sh === undefined ? undefined : r.flight.certificateRequested,
     notes,
   };
 }

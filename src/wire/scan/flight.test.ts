@@ -127,3 +127,36 @@ test("hostile bytes: CodecError or RangeError, never anything else, and never a 
   const long = new FlightReader(opts);
   assert.throws(() => long.push(Uint8Array.of(22, 3, 3, 0, 4, 2, 0xff, 0xff, 0xff)), CodecError);
 });
+
+test("an alert in the middle of the flight: after the ServerHello, recorded as such", () => {
+  const r = new FlightReader(opts);
+  const sh = frameRecords(serverHello(), { recordVersion: 0x0303 });
+  assert.equal(r.push(sh), false);
+  assert.equal(r.push(Uint8Array.of(21, 3, 3, 0, 2, 2, 80)), true);
+  assert.equal(r.flight.serverHello?.cipherSuite, 0xc02f);
+  assert.equal(r.flight.alert?.name, "internal_error");
+  assert.equal(r.flight.alertBeforeHello, false);
+});
+
+test("a CertificateRequest is parsed; a ServerHelloDone with a body is malformed", () => {
+  const req = new ByteWriter()
+    .u8(13)
+    .vector(3, (b) => b.vector8([1]).vector16([0x08, 0x04]).vector16([]))
+    .finish();
+  const r = new FlightReader(opts);
+  r.push(
+    frameRecords(Uint8Array.from([...serverHello(), ...req, ...done]), { recordVersion: 0x0303 }),
+  );
+  assert.equal(r.flight.certificateRequested, true);
+  assert.deepEqual(r.flight.certificateRequest?.signatureSchemes, [0x0804]);
+  const bad = new FlightReader(opts);
+  assert.throws(
+    () =>
+      bad.push(
+        frameRecords(Uint8Array.from([...serverHello(), 14, 0, 0, 1, 0]), {
+          recordVersion: 0x0303,
+        }),
+      ),
+    /ServerHelloDone carries 1 bytes/,
+  );
+});

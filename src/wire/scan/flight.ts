@@ -1,5 +1,6 @@
 import type {
   Alert,
+  CertificateRequest,
   CertificateMessage,
   DheServerKeyExchange,
   EcdheServerKeyExchange,
@@ -9,6 +10,7 @@ import type {
   ServerHello,
 } from "../codec/index.js";
 import {
+  CodecError,
   ContentType,
   HandshakeReassembler,
   contentTypeName,
@@ -17,6 +19,7 @@ import {
   Tls13Decryptor,
   parseAlerts,
   parseCertificate,
+  parseCertificateRequest,
   parseCertificateStatus,
   parseEncryptedExtensions,
   parseServerHello,
@@ -40,6 +43,8 @@ export interface Flight {
   certificate?: CertificateMessage;
   keyExchange?: EcdheServerKeyExchange | DheServerKeyExchange;
   certificateRequested: boolean;
+  /** The CertificateRequest: types, signature schemes and the CAs it accepts. */
+  certificateRequest?: CertificateRequest;
   /** DER OCSP response stapled (CertificateStatus, or the TLS 1.3 certificate entry). */
   ocsp?: Uint8Array;
   encryptedExtensions?: EncryptedExtensions;
@@ -191,6 +196,7 @@ export class FlightReader {
         return;
       case HandshakeType.certificate_request:
         f.certificateRequested = true;
+        f.certificateRequest = parseCertificateRequest(m.body, version);
         return;
       case HandshakeType.certificate_status: {
         const ocsp = parseCertificateStatus(m.body).responses[0];
@@ -198,6 +204,14 @@ export class FlightReader {
         return;
       }
       case HandshakeType.server_hello_done:
+        // RFC 5246 §7.4.5: struct { } ServerHelloDone; anything inside is a broken peer.
+        if (m.body.length !== 0) {
+          throw new CodecError(
+            "ServerHelloDone",
+            0,
+            `ServerHelloDone carries ${m.body.length} bytes, not 0`,
+          );
+        }
         f.complete = true;
         return;
       default:
@@ -241,6 +255,7 @@ export class FlightReader {
         return;
       case HandshakeType.certificate_request:
         f.certificateRequested = true;
+        f.certificateRequest = parseCertificateRequest(m.body, 0x0304);
         return;
       case HandshakeType.certificate: {
         const c = parseCertificate(m.body, 0x0304);

@@ -85,6 +85,8 @@ export interface FeatureScan {
   readonly extendedMasterSecret: Tri;
   readonly ocspStapling: Tri;
   readonly encryptThenMac: Tri;
+  /** The server asks for a client certificate (CertificateRequest in the first flight). */
+  readonly clientCertificateRequested?: Tri;
   /** A client that kept the session (ticket or id) resumed it on a second connection. */
   readonly resumption?: Tri;
   /** Why a feature could not be tested. */

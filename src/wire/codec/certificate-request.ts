@@ -1,0 +1,96 @@
+import { ByteReader } from "./byte-reader.js";
+import { ExtensionType, findExtension, readExtensions } from "./extensions.js";
+
+/** What a server asks of a client certificate. */
+export interface CertificateRequest {
+  /** TLS ≤ 1.2 ClientCertificateType values (1 rsa_sign, 64 ecdsa_sign …); empty in TLS 1.3. */
+  readonly certificateTypes: readonly number[];
+  /** signature_algorithms (TLS 1.2 field, TLS 1.3 extension); empty before TLS 1.2. */
+  readonly signatureSchemes: readonly number[];
+  /** DER DistinguishedNames of the CAs it accepts (certificate_authorities in TLS 1.3). */
+  readonly authorities: readonly Uint8Array[];
+  /** TLS 1.3 certificate_request_context. */
+  readonly context?: Uint8Array;
+}
+
+/**
+ * RFC 5246 §7.4.4 (TLS 1.0/1.1 lack `supported_signature_algorithms`):
+ *
+ * ```
+ * struct {
+ *     ClientCertificateType certificate_types<1..2^8-1>;
+ *     SignatureAndHashAlgorithm supported_signature_algorithms<2^16-1>;
+ *     DistinguishedName certificate_authorities<0..2^16-1>;
+ * } CertificateRequest;
+ * opaque DistinguishedName<1..2^16-1>;
+ * ```
+ *
+ * RFC 8446 §4.3.2:
+ *
+ * ```
+ * struct {
+ *     opaque certificate_request_context<0..2^8-1>;
+ *     Extension extensions<2..2^16-1>;
+ * } CertificateRequest;
+ * ```
+ */
+export function parseCertificateRequest(
+  body: Uint8Array,
+  version: number,
+  baseOffset = 0,
+): CertificateRequest {
+  const r = new ByteReader(body, { path: "CertificateRequest", baseOffset });
+  if (version >= 0x0304) {
+    const context = r.vector8("certificate_request_context");
+    const exts = readExtensions(r);
+    r.end();
+    const sig = findExtension(exts, ExtensionType.signature_algorithms);
+    const cas = findExtension(exts, 47);
+    return {
+      certificateTypes: [],
+      signatureSchemes: sig
+        ? u16s(
+            new ByteReader(sig.data, {
+              path: "CertificateRequest.signature_algorithms",
+              baseOffset: sig.offset,
+            }).sub16("supported_signature_algorithms"),
+          )
+        : [],
+      authorities: cas
+        ? names(
+            new ByteReader(cas.data, {
+              path: "CertificateRequest.certificate_authorities",
+              baseOffset: cas.offset,
+            }),
+          )
+        : [],
+      context,
+    };
+  }
+  const certificateTypes = [...r.vector8("certificate_types")];
+  const signatureSchemes = version >= 0x0303 ? u16s(r.sub16("supported_signature_algorithms")) : [];
+  const authorities = names(r);
+  r.end();
+  return { certificateTypes, signatureSchemes, authorities };
+}
+
+function u16s(list: ByteReader): number[] {
+  if (list.remaining % 2 !== 0) {
+    throw list.error("", `list length ${list.remaining} at offset ${list.offset} is odd`);
+  }
+  const out: number[] = [];
+  for (let i = 0; !list.done; i++) out.push(list.u16(`[${i}]`));
+  return out;
+}
+
+function names(r: ByteReader): Uint8Array[] {
+  const list = r.sub16("certificate_authorities");
+  const out: Uint8Array[] = [];
+  for (let i = 0; !list.done; i++) {
+    const at = list.offset;
+    const dn = list.vector16(`[${i}]`);
+    if (dn.length === 0) throw list.error(`[${i}]`, `empty DistinguishedName at offset ${at}`, at);
+    out.push(dn);
+  }
+  return out;
+}
