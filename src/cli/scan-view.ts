@@ -53,21 +53,23 @@ export function scanSections(r: ScanResult): Section[] {
       rows: r.protocols.map((p) => [
         p.protocol,
         yn(p.supported),
-        String(p.accepted.length),
+        p.complete ? String(p.accepted.length) : p.supported ? "not listed" : "0",
         p.accepted.length > 1 ? p.order : "",
         p.ended,
       ]),
     });
-    const rows = r.protocols.flatMap((p) =>
-      p.accepted.map((a) => [
-        p.protocol,
-        a.hex,
-        a.name,
-        a.openssl ?? "",
-        String(a.bits),
-        a.keyExchange ?? "",
-      ]),
-    );
+    const rows = r.protocols
+      .filter((p) => p.complete)
+      .flatMap((p) =>
+        p.accepted.map((a) => [
+          p.protocol,
+          a.hex,
+          a.name,
+          a.openssl ?? "",
+          String(a.bits),
+          a.keyExchange ?? "",
+        ]),
+      );
     if (rows.length > 0) {
       out.push({
         kind: "table",

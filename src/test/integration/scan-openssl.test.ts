@@ -192,4 +192,20 @@ describe("scan against openssl s_server", () => {
     });
     assert.equal(r.features?.clientCertificateRequested, true);
   });
+  it("--only sigalgs,groups finds the protocols itself (one hello each) and lists no suites", async () => {
+    const port = await serve({ cert: pki.leaf.cert, key: pki.leaf.key });
+    const r = await run(port, { only: ["sigalgs", "groups"] });
+    const p12 = r.protocols.find((p) => p.protocol === "TLSv1.2");
+    assert.equal(p12?.supported, true);
+    assert.equal(p12?.complete, false);
+    assert.ok(
+      r.sigalgs
+        .find((s) => s.protocol === "TLSv1.2")
+        ?.supported.some((s) => s.name === "rsa_pss_rsae_sha256"),
+    );
+    assert.ok(
+      r.groups.find((g) => g.protocol === "TLSv1.3")?.supported.some((g) => g.name === "x25519"),
+    );
+    assert.deepEqual(r.tolerance, []);
+  });
 });

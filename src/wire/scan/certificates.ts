@@ -2,7 +2,7 @@ import { X509Certificate } from "node:crypto";
 import type { ScanContext } from "./context.js";
 import type { HelloResult } from "./exchange.js";
 import { hello13 } from "./features.js";
-import { protocolOffer } from "./protocols.js";
+import { offerable, protocolOffer } from "./protocols.js";
 import type { CertificateScan, ProtocolScan } from "./types.js";
 
 /** Signature schemes that make a TLS 1.3 server pick its certificate of one key type. */
@@ -53,7 +53,7 @@ export async function scanCertificates(
   };
   const p13 = protocols.find((p) => p.protocol === "TLSv1.3" && p.supported === true);
   if (p13) {
-    const suites = p13.accepted.map((a) => a.code);
+    const suites = offerable(p13).map((a) => a.code);
     const rs = await Promise.all(
       TLS13_BY_KEY.map(([, sigalgs]) =>
         hello13(ctx, protocolOffer("TLSv1.3", suites, sni, { sigalgs }), "TLSv1.3 certificates"),
@@ -67,7 +67,9 @@ export async function scanCertificates(
     .find((p) => p);
   if (best) {
     const by = (au: string): number[] =>
-      best.accepted.filter((a) => a.au === au).map((a) => a.code);
+      offerable(best)
+        .filter((a) => a.au === au)
+        .map((a) => a.code);
     const offers = [by("RSA"), by("ECDSA"), by("DSS")].filter((s) => s.length > 0);
     const rs = await Promise.all(
       offers.map((suites) =>

@@ -7,7 +7,7 @@ import type { Offer } from "./offer.js";
 import { ALL_GROUPS, ALL_SIGALGS, TLS_FALLBACK_SCSV } from "./offer.js";
 import { ALERT_INAPPROPRIATE_FALLBACK, ALERT_NO_APPLICATION_PROTOCOL } from "./profiles.js";
 import { chosen } from "./outcome.js";
-import { protocolOffer } from "./protocols.js";
+import { offerable, protocolOffer } from "./protocols.js";
 import type { AlpnScan, FeatureScan, GroupScan, ProtocolScan, SigalgScan } from "./types.js";
 
 const named = (code: number, label: (c: number) => string): { code: number; name: string } => ({
@@ -31,7 +31,7 @@ export async function hello13(ctx: ScanContext, offer: Offer, label: string): Pr
 }
 
 /** Suites accepted in a protocol, for offers that must succeed. */
-const suitesIn = (p: ProtocolScan | undefined): number[] => (p?.accepted ?? []).map((a) => a.code);
+const suitesIn = (p: ProtocolScan | undefined): number[] => offerable(p).map((a) => a.code);
 
 /**
  * Offer every value, note the one the server picks, drop it, repeat until it
@@ -84,7 +84,9 @@ export async function scanGroups(
       }).then((found) => result("TLSv1.3", found)),
     );
   }
-  const ecdhe = (p12?.accepted ?? []).filter((a) => a.kx === "ECDH").map((a) => a.code);
+  const ecdhe = offerable(p12)
+    .filter((a) => a.kx === "ECDH")
+    .map((a) => a.code);
   if (p12?.supported === true && ecdhe.length > 0) {
     const ec = ALL_GROUPS.filter((g) => groupByCode(g)?.kind === "ecdhe");
     jobs.push(
@@ -129,7 +131,7 @@ export async function scanSigalgs(
       })),
     );
   }
-  const signed = (p12?.accepted ?? [])
+  const signed = offerable(p12)
     .filter((a) => a.kx === "ECDH" || a.kx === "DH")
     .map((a) => a.code);
   if (p12?.supported === true) {

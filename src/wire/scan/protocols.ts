@@ -1,5 +1,5 @@
 import type { ProtocolName } from "../codec/index.js";
-import { groupLabel, suiteByCode } from "../registry/index.js";
+import { groupLabel, suiteByCode, suitesFor } from "../registry/index.js";
 import type { ScanContext } from "./context.js";
 import type { HelloResult } from "./exchange.js";
 import type { Offer } from "./offer.js";
@@ -64,7 +64,19 @@ export async function enumerateProtocol(
   } else if (accepted.length === 1) {
     order = "server";
   }
-  return { protocol, supported, ended, accepted, order };
+  return { protocol, supported, ended, accepted, complete: suitesToo, order };
+}
+
+/**
+ * The suites worth offering in later probes of a protocol: the accepted ones
+ * when the list is complete, else every suite the registry has for it.
+ */
+export function offerable(
+  p: ProtocolScan | undefined,
+): readonly { code: number; kx: string; au: string }[] {
+  if (p === undefined) return [];
+  if (p.complete) return p.accepted;
+  return suitesFor(p.protocol).map((s) => ({ code: s.code, kx: s.kx, au: s.au }));
 }
 
 /** The server gave an answer we can read as yes or no (not a dead connection). */
@@ -119,5 +131,12 @@ async function sslv2(ctx: ScanContext): Promise<ProtocolScan> {
   });
   const supported =
     r.flight.sslv2 !== undefined ? accepted.length > 0 : answered(r) ? false : undefined;
-  return { protocol: "SSLv2", supported, ended: describe(r), accepted, order: "unknown" };
+  return {
+    protocol: "SSLv2",
+    supported,
+    ended: describe(r),
+    accepted,
+    complete: true,
+    order: "unknown",
+  };
 }

@@ -124,7 +124,10 @@ export async function scan(target: Target, options: ScanOptions = {}): Promise<S
       ? scanTolerance(ctx).then((t) => void (tolerance = t))
       : undefined;
     toleranceJob?.catch(() => undefined);
-    if (parts.has("protocols") || parts.has("suites")) {
+    // Every later part needs to know which protocols answer; find them even
+    // when only those parts were asked for (one hello per protocol).
+    const later = ["groups", "sigalgs", "alpn", "features", "certificates"] as const;
+    if (parts.has("protocols") || parts.has("suites") || later.some((x) => parts.has(x))) {
       const rs = await Promise.all(
         wanted.map((p) => enumerateProtocol(ctx, p, firsts, parts.has("suites"))),
       );
@@ -149,11 +152,6 @@ export async function scan(target: Target, options: ScanOptions = {}): Promise<S
     if (parts.has("certificates"))
       jobs.push(scanCertificates(ctx, protocols).then((c) => void (certificates = c)));
     if (toleranceJob) jobs.push(toleranceJob);
-    if (protocols.length === 0 && parts.size > 0 && !parts.has("tolerance")) {
-      skipped.push(
-        "groups, sigalgs, ALPN, features and certificates need the protocol scan (--only protocols)",
-      );
-    }
     const settled = await Promise.allSettled(jobs);
     for (const s of settled)
       if (s.status === "rejected" && !(s.reason instanceof ServerDied)) throw s.reason;

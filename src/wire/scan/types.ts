@@ -44,6 +44,8 @@ export interface ProtocolScan {
   /** How the last probe of this protocol ended (why the list stops). */
   readonly ended: OutcomeText;
   readonly accepted: readonly AcceptedSuite[];
+  /** Every accepted suite is listed (false with --only protocols: just the first one). */
+  readonly complete: boolean;
   /** "server": the server picks by its own order (the list is in that order). */
   readonly order: "server" | "client" | "unknown";
 }
