@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const bin = join(root, "dist/cli/main.js");
+const bin = join(root, "dist/tlsdoctor.mjs");
 const { makeTestPki } = await import(join(root, "dist/test/harness/test-pki.js"));
 const { startOpenSslServer } = await import(join(root, "dist/test/harness/tls-servers.js"));
 const { parseSslscanXml, parseTestsslJson } = await import(

@@ -122,6 +122,16 @@ export function killedFinding(r: ScanResult): Finding {
       value: `${k.decoded.version}; ${k.decoded.suites.length} suites; extensions ${k.decoded.extensions.map((e) => e.name).join(", ") || "none"}`,
     },
     { label: "came back", value: k.revived ? "yes (restarted?)" : "not within the wait" },
+    ...(k.reproduced === undefined
+      ? []
+      : [
+          {
+            label: "reproduced",
+            value: k.reproduced
+              ? "yes: replayed, it killed the server again"
+              : `no (of ${k.suspects} hellos in flight)`,
+          },
+        ]),
     ...(n?.file ? [{ label: "smallest hello saved to", value: n.file }] : []),
     ...(n ? [{ label: "narrowing", value: `${n.tests} hellos, ${n.kills} kills` }] : []),
   ];

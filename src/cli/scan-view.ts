@@ -30,7 +30,7 @@ export function scanSections(r: ScanResult): Section[] {
         `canary after it: ${k.canary}`,
         ...(k.file ? [`saved: ${k.file}`] : []),
         `offered: ${k.decoded.version}, ${k.decoded.suites.length} suites, extensions: ${k.decoded.extensions.map((e) => e.name).join(" ") || "none"}`,
-        `came back: ${k.revived ? "yes" : "no"}`,
+        `came back: ${k.revived ? "yes" : "no"}${k.reproduced === undefined ? "" : k.reproduced ? "; replayed, it killed the server again" : "; replayed, it did not kill again"}`,
         ...(n
           ? [
               `narrowed (${n.tests} hellos, ${n.kills} kills): ${

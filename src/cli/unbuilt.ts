@@ -42,7 +42,7 @@ export function unbuiltError(name: string, issue: number): TlsDoctorError {
   const what = name === "" ? "'tlsdoctor' with no command (the host audit)" : `'tlsdoctor ${name}'`;
   return new TlsDoctorError(
     "TLSD_NOT_BUILT",
-    `${what} is not built yet (planned in issue ${issue}); today tlsdoctor can run 'probe TARGET'. See 'tlsdoctor --help'.`,
+    `${what} is not built yet (planned in issue ${issue}); today tlsdoctor can run 'probe TARGET', 'scan TARGET…' and 'replay FILE TARGET'. See 'tlsdoctor --help'.`,
     { details: { command: name === "" ? "doctor" : name, issue } },
   );
 }

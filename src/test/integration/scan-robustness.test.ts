@@ -73,6 +73,8 @@ describe("scan robustness: SERVER_KILLED_BY_HELLO", () => {
     assert.equal(saved.format, "tlsdoctor-hello/1");
     assert.equal(saved.records, killed.helloHex);
     assert.equal(killed.revived, true);
+    assert.equal(killed.reproduced, true, "the saved hello killed it again when replayed");
+    assert.ok(killed.suspects >= 1);
     const n = killed.narrowed;
     assert.ok(n, "narrowed");
     assert.deepEqual(

@@ -96,7 +96,12 @@ export class ScanContext {
     const prepared = prepare(offer);
     const result = await this.raw(prepared);
     this.onHello?.(label);
-    if (this.dead) throw new ServerDied();
+    // Every hello in flight when the server died is a suspect: the one whose
+    // canary fails first is often an innocent bystander reset with the rest.
+    if (this.dead) {
+      if (abnormal(result)) this.suspects.push({ label, offer, hello: prepared, result });
+      throw new ServerDied();
+    }
     if (abnormal(result) && !(await this.alive())) {
       this.suspects.push({ label, offer, hello: prepared, result });
       this.#die();

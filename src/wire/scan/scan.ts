@@ -21,6 +21,7 @@ import type {
   FeatureScan,
   GroupScan,
   KilledScan,
+  NarrowedHello,
   ProtocolScan,
   ScanPart,
   ScanResult,
@@ -188,77 +189,75 @@ async function afterDeath(
   options: ScanOptions,
 ): Promise<KilledScan> {
   const dir = options.saveDir ?? join(tmpdir(), "tlsdoctor");
-  const suspect = ctx.suspects[0];
-  if (suspect === undefined) {
+  const canary = ctx.lastCanary ? describe(ctx.lastCanary) : "failed";
+  const reviveWaitMs = options.reviveWaitMs ?? DEFAULT_REVIVE_WAIT_MS;
+  const revived = await ctx.waitRevival(reviveWaitMs, 250, options.signal);
+  let killer = ctx.suspects[0];
+  if (killer === undefined) {
     return {
       label: "after the scan",
       helloHex: "",
       decoded: { version: "", suites: [], extensions: [] },
       outcome: "the server stopped answering after the scan; no single hello was caught",
-      canary: ctx.lastCanary ? describe(ctx.lastCanary) : "failed",
-      revived: await ctx.waitRevival(
-        options.reviveWaitMs ?? DEFAULT_REVIVE_WAIT_MS,
-        250,
-        options.signal,
-      ),
+      canary,
+      suspects: 0,
+      revived,
     };
   }
-  const records = suspect.hello.records;
-  const file = await saveHello(
-    dir,
-    target.display,
-    `killed the server (${suspect.label})`,
-    records,
-    "killer",
-  ).catch(() => undefined);
-  const revived = await ctx.waitRevival(
-    options.reviveWaitMs ?? DEFAULT_REVIVE_WAIT_MS,
-    250,
-    options.signal,
-  );
-  const base: KilledScan = {
-    ...(file === undefined ? {} : { file }),
-    label: suspect.label,
-    helloHex: hex(records, records.length).replace(/ /g, ""),
-    decoded: decodeHello(records),
-    outcome: describe(suspect.result),
-    canary: ctx.lastCanary ? describe(ctx.lastCanary) : "failed",
-    revived,
-  };
-  if (!revived || options.narrow === false) return base;
-  const n = new Narrower(ctx, {
-    reviveWaitMs: options.reviveWaitMs ?? DEFAULT_REVIVE_WAIT_MS,
-    maxTests: options.maxNarrowTests ?? 80,
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-  });
-  const confirmed = await n.confirm(ctx.suspects);
-  if (confirmed === undefined || confirmed.offer === undefined) {
-    return {
-      ...base,
-      narrowed: {
+  let narrowed: NarrowedHello | undefined;
+  let reproduced: boolean | undefined;
+  if (revived && options.narrow !== false) {
+    const n = new Narrower(ctx, {
+      reviveWaitMs,
+      maxTests: options.maxNarrowTests ?? 80,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    const confirmed = await n.confirm(ctx.suspects);
+    reproduced = confirmed !== undefined;
+    if (confirmed === undefined || confirmed.offer === undefined) {
+      narrowed = {
         suites: [],
         extensions: [],
         helloHex: "",
         kills: n.kills,
         tests: n.tests,
-        incomplete: "the saved hello did not kill the server again",
-      },
-    };
+        incomplete: `none of the ${ctx.suspects.length} hellos in flight when it died killed it again`,
+      };
+    } else {
+      killer = confirmed;
+      const found = await n.narrow(confirmed.offer);
+      const small = Uint8Array.from(Buffer.from(found.helloHex, "hex"));
+      const smallFile =
+        small.length > 0
+          ? await saveHello(
+              dir,
+              target.display,
+              "smallest hello that still killed the server",
+              small,
+              "narrowed",
+            ).catch(() => undefined)
+          : undefined;
+      narrowed = { ...found, ...(smallFile === undefined ? {} : { file: smallFile }) };
+    }
   }
-  const narrowed = await n.narrow(confirmed.offer);
-  const small = Uint8Array.from(Buffer.from(narrowed.helloHex, "hex"));
-  const smallFile =
-    small.length > 0
-      ? await saveHello(
-          dir,
-          target.display,
-          "smallest hello that still killed the server",
-          small,
-          "narrowed",
-        ).catch(() => undefined)
-      : undefined;
+  const records = killer.hello.records;
+  const file = await saveHello(
+    dir,
+    target.display,
+    `killed the server (${killer.label})`,
+    records,
+    "killer",
+  ).catch(() => undefined);
   return {
-    ...base,
-    narrowed: { ...narrowed, ...(smallFile === undefined ? {} : { file: smallFile }) },
+    ...(file === undefined ? {} : { file }),
+    label: killer.label,
+    helloHex: hex(records, records.length).replace(/ /g, ""),
+    decoded: decodeHello(records),
+    outcome: describe(killer.result),
+    canary,
+    suspects: ctx.suspects.length,
+    ...(reproduced === undefined ? {} : { reproduced }),
+    revived,
+    ...(narrowed === undefined ? {} : { narrowed }),
   };
 }

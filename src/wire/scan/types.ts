@@ -120,6 +120,10 @@ export interface KilledScan {
   readonly outcome: OutcomeText;
   /** How the canary after it went (why the server counts as dead). */
   readonly canary: OutcomeText;
+  /** Hellos that ended badly as the server died (all replayed to find the killer). */
+  readonly suspects: number;
+  /** Replayed after the server came back, this hello killed it again. */
+  readonly reproduced?: boolean;
   /** The server answered the canary again within the wait. */
   readonly revived: boolean;
   readonly narrowed?: NarrowedHello;
