@@ -1,5 +1,5 @@
 import { ByteReader } from "./byte-reader.js";
-import { ExtensionType, findExtension, readExtensions } from "./extensions.js";
+import { ExtensionType, findExtension, readExtensions, readU16List } from "./extensions.js";
 
 /** What a server asks of a client certificate. */
 export interface CertificateRequest {
@@ -46,41 +46,26 @@ export function parseCertificateRequest(
     r.end();
     const sig = findExtension(exts, ExtensionType.signature_algorithms);
     const cas = findExtension(exts, 47);
-    return {
-      certificateTypes: [],
-      signatureSchemes: sig
-        ? u16s(
-            new ByteReader(sig.data, {
-              path: "CertificateRequest.signature_algorithms",
-              baseOffset: sig.offset,
-            }).sub16("supported_signature_algorithms"),
-          )
-        : [],
-      authorities: cas
-        ? names(
-            new ByteReader(cas.data, {
-              path: "CertificateRequest.certificate_authorities",
-              baseOffset: cas.offset,
-            }),
-          )
-        : [],
-      context,
-    };
+    let signatureSchemes: number[] = [];
+    if (sig) {
+      const e = new ByteReader(sig.data, { path: "CertificateRequest", baseOffset: sig.offset });
+      signatureSchemes = readU16List(e.sub16("supported_signature_algorithms"));
+      e.end();
+    }
+    let authorities: Uint8Array[] = [];
+    if (cas) {
+      const e = new ByteReader(cas.data, { path: "CertificateRequest", baseOffset: cas.offset });
+      authorities = names(e);
+      e.end();
+    }
+    return { certificateTypes: [], signatureSchemes, authorities, context };
   }
   const certificateTypes = [...r.vector8("certificate_types")];
-  const signatureSchemes = version >= 0x0303 ? u16s(r.sub16("supported_signature_algorithms")) : [];
+  const signatureSchemes =
+    version >= 0x0303 ? readU16List(r.sub16("supported_signature_algorithms")) : [];
   const authorities = names(r);
   r.end();
   return { certificateTypes, signatureSchemes, authorities };
-}
-
-function u16s(list: ByteReader): number[] {
-  if (list.remaining % 2 !== 0) {
-    throw list.error("", `list length ${list.remaining} at offset ${list.offset} is odd`);
-  }
-  const out: number[] = [];
-  for (let i = 0; !list.done; i++) out.push(list.u16(`[${i}]`));
-  return out;
 }
 
 function names(r: ByteReader): Uint8Array[] {

@@ -171,7 +171,8 @@ export function parseKeyShareServerEntry(
   return key === undefined ? { group } : { group, key };
 }
 
-function readU16List(list: ByteReader): number[] {
+/** Reads the rest of `list` as big-endian u16 values; an odd length is an error. */
+export function readU16List(list: ByteReader): number[] {
   if (list.remaining % 2 !== 0) {
     throw list.error("", `list length ${list.remaining} at offset ${list.offset} is odd`);
   }

@@ -95,8 +95,13 @@ export interface HandshakeReassemblerOptions {
 export class HandshakeReassembler {
   readonly #max: number;
   readonly #path: string;
-  /** Bytes of an incomplete message carried over from earlier fragments. */
-  #carry: Uint8Array = new Uint8Array(0);
+  /**
+   * Fragments of an incomplete message, copied (the caller may reuse its
+   * buffers) and joined only once the message is complete, so a message sent
+   * in many tiny records costs linear, not quadratic, time.
+   */
+  #chunks: Uint8Array[] = [];
+  #pendingLength = 0;
   /** Total bytes pushed so far, so errors can name the message's position. */
   #consumed = 0;
 
@@ -107,22 +112,28 @@ export class HandshakeReassembler {
 
   /** Bytes of an incomplete message waiting for more fragments. */
   get pending(): number {
-    return this.#carry.length;
+    return this.#pendingLength;
   }
 
   /** Feed one record's fragment; returns the messages it completed, in order. */
   push(fragment: Uint8Array): HandshakeMessage[] {
+    const base = this.#consumed - this.#pendingLength;
+    this.#consumed += fragment.length;
     let buf: Uint8Array;
-    if (this.#carry.length === 0) {
+    if (this.#pendingLength === 0) {
       buf = fragment;
     } else {
-      this.#checkDeclared(this.#carry, fragment);
-      buf = new Uint8Array(this.#carry.length + fragment.length);
-      buf.set(this.#carry, 0);
-      buf.set(fragment, this.#carry.length);
+      this.#chunks.push(fragment.slice());
+      this.#pendingLength += fragment.length;
+      const needed = this.#pendingNeeded(base);
+      if (needed === undefined || this.#pendingLength < needed) return [];
+      buf = new Uint8Array(this.#pendingLength);
+      let at = 0;
+      for (const c of this.#chunks) {
+        buf.set(c, at);
+        at += c.length;
+      }
     }
-    const base = this.#consumed - this.#carry.length;
-    this.#consumed += fragment.length;
     const out: HandshakeMessage[] = [];
     let pos = 0;
     while (buf.length - pos >= HANDSHAKE_HEADER_LENGTH) {
@@ -144,8 +155,30 @@ export class HandshakeReassembler {
       pos = end;
     }
     // Copy the tail: the caller's fragment may be a view into a buffer it reuses.
-    this.#carry = buf.slice(pos);
+    this.#chunks = pos < buf.length ? [buf.slice(pos)] : [];
+    this.#pendingLength = buf.length - pos;
     return out;
+  }
+
+  /**
+   * Bytes the pending message needs in all (header included), once its
+   * header has arrived; its declared length is checked before anything is
+   * joined. `undefined` while the header itself is incomplete.
+   */
+  #pendingNeeded(base: number): number | undefined {
+    if (this.#pendingLength < HANDSHAKE_HEADER_LENGTH) return undefined;
+    const header: number[] = [];
+    for (const c of this.#chunks) {
+      for (const b of c) {
+        header.push(b);
+        if (header.length === HANDSHAKE_HEADER_LENGTH) break;
+      }
+      if (header.length === HANDSHAKE_HEADER_LENGTH) break;
+    }
+    const length =
+      ((header[1] as number) << 16) | ((header[2] as number) << 8) | (header[3] as number);
+    this.#checkLength(length, base);
+    return HANDSHAKE_HEADER_LENGTH + length;
   }
 
   #checkLength(length: number, at: number): void {
@@ -156,14 +189,5 @@ export class HandshakeReassembler {
         `message length ${length} at offset ${at + 1} of the handshake stream exceeds the limit of ${this.#max}`,
       );
     }
-  }
-
-  /** Check the carried message's declared length before concatenating. */
-  #checkDeclared(carry: Uint8Array, fragment: Uint8Array): void {
-    if (carry.length + fragment.length < HANDSHAKE_HEADER_LENGTH) return;
-    const at = (i: number): number =>
-      (i < carry.length ? carry[i] : fragment[i - carry.length]) as number;
-    const length = (at(1) << 16) | (at(2) << 8) | at(3);
-    this.#checkLength(length, this.#consumed - carry.length);
   }
 }

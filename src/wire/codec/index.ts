@@ -90,3 +90,25 @@ export { buildSslv2ClientHello, parseSslv2Message } from "./sslv2.js";
 export type { Sslv2Message, Sslv2ServerHello } from "./sslv2.js";
 export { parseCertificateRequest } from "./certificate-request.js";
 export type { CertificateRequest } from "./certificate-request.js";
+export {
+  SSLV2_ERROR_NAMES,
+  Sslv2MessageType,
+  parseSslv2ServerHello,
+  sslv2ErrorName,
+} from "./sslv2-server-hello.js";
+export { parseSslv2ClientHello } from "./sslv2-client-hello.js";
+export type { Sslv2ClientHello } from "./sslv2-client-hello.js";
+export { parseServerHelloDone } from "./server-hello-done.js";
+export {
+  parseNewSessionTicket,
+  parseNewSessionTicket12,
+  parseNewSessionTicket13,
+} from "./new-session-ticket.js";
+export type { NewSessionTicket } from "./new-session-ticket.js";
+export { HEARTBEAT_EXTENSION, HeartbeatMode, parseHeartbeatMode } from "./heartbeat.js";
+export type { HeartbeatModeValue } from "./heartbeat.js";
+export {
+  parseEcPointFormats,
+  parseRenegotiationInfo,
+  parseSignatureAlgorithms,
+} from "./extensions-more.js";
