@@ -70,7 +70,10 @@ const CONFIGS: readonly Config[] = [
         priority: "NORMAL:+CAMELLIA-128-GCM:+CAMELLIA-256-GCM:+VERS-TLS1.0:+VERS-TLS1.1",
       }),
   },
-  { name: "nginx", start: (p) => startNginx({ cert: p.fullchain, key: p.leaf.key }) },
+  {
+    name: "nginx",
+    start: (p) => startNginx({ cert: p.fullchain, key: p.leaf.key, protocols: "TLSv1.2 TLSv1.3" }),
+  },
   {
     name: "haproxy",
     start: (p) => startHaproxy({ cert: p.leaf.cert, key: p.leaf.key, chain: p.intBundle }),

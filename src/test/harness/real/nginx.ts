@@ -6,7 +6,10 @@ import { freePort, spawnServer, type RunningServer } from "../process.js";
 export interface NginxOptions {
   readonly cert: string;
   readonly key: string;
-  /** ssl_protocols; default nginx's own ("TLSv1.2 TLSv1.3" in 1.22). */
+  /**
+   * ssl_protocols; default nginx's own, which in 1.22 is "TLSv1 TLSv1.1 TLSv1.2"
+   * (TLSv1.3 joined the default only in 1.23.4) — so pass it to test TLS 1.3.
+   */
   readonly protocols?: string;
   /** ssl_ciphers, OpenSSL syntax. */
   readonly ciphers?: string;
