@@ -5,3 +5,4 @@ export * from "./report.js";
 export * from "./errors.js";
 export * from "./deadline.js";
 export * from "./version.js";
+export * from "./host-view.js";

@@ -5,7 +5,7 @@ export type { KeyInfo, KeyType } from "./key-info.js";
 export { splitPem, splitCertificateFile } from "./pem.js";
 export type { CertBlob, SplitResult } from "./pem.js";
 export { pkiFiles } from "./files.js";
-export type { PkiFiles, PathKind } from "./files.js";
+export type { PkiFiles, PkiPathKind } from "./files.js";
 export { storeFromFiles, loadStore, loadCaStore, loadNamedStore } from "./store.js";
 export type { TrustStore, StoreOrigin, StoreMeta, LoadStoreOptions } from "./store.js";
 export {

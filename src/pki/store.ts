@@ -4,7 +4,7 @@
  * Parsing (storeFromBlobs) is pure; loading goes through PkiFiles.
  */
 import { createHash } from "node:crypto";
-import { TlsDoctorError, messageOf } from "../core/index.js";
+import { TlsDoctorError, isTlsDoctorError, messageOf } from "../core/index.js";
 import { lazyCertificate } from "./lazy-anchor.js";
 import type { ParsedCertificate } from "./cert-info.js";
 import { pkiFiles } from "./files.js";
@@ -94,7 +94,8 @@ export function loadStore(meta: StoreMeta, opts: LoadStoreOptions = {}): TrustSt
     try {
       inputs.push({ label: path, bytes: fs.readBytes(path) });
     } catch (e) {
-      problems.push(`${path}: ${messageOf(e)}`);
+      // HostView's errors already name the path.
+      problems.push(isTlsDoctorError(e) ? e.message : `${path}: ${messageOf(e)}`);
     }
   };
   for (const f of meta.files ?? []) read(f);
@@ -103,7 +104,7 @@ export function loadStore(meta: StoreMeta, opts: LoadStoreOptions = {}): TrustSt
     try {
       names = fs.listDir(d);
     } catch (e) {
-      problems.push(`${d}: ${messageOf(e)}`);
+      problems.push(isTlsDoctorError(e) ? e.message : `${d}: ${messageOf(e)}`);
       continue;
     }
     const picked = names.filter((n) => CERT_NAME_RE.test(n));

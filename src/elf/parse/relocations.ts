@@ -1,0 +1,89 @@
+import type { AddressMapper } from "./dynamic.js";
+import { dynValue } from "./dynamic.js";
+import { ElfError } from "./errors.js";
+import type { ElfClass, ElfDynamicEntry, ElfRelocations } from "./types.js";
+import type { ElfView } from "./view.js";
+
+const DT_PLTRELSZ = 2;
+const DT_RELA = 7;
+const DT_RELASZ = 8;
+const DT_RELAENT = 9;
+const DT_REL = 17;
+const DT_RELSZ = 18;
+const DT_RELENT = 19;
+const DT_PLTREL = 20;
+const DT_JMPREL = 23;
+
+/**
+ * The dynamic relocations that name a symbol, as ld.so processes them at
+ * start-up with LD_BIND_NOW (DT_REL/DT_RELA, then DT_JMPREL):
+ *
+ * ```
+ * Elf32_Rel  { Elf32_Addr r_offset; Elf32_Word r_info; }              sym = info >> 8,  type = info & 0xff
+ * Elf32_Rela { Elf32_Addr r_offset; Elf32_Word r_info; Elf32_Sword r_addend; }
+ * Elf64_Rel  { Elf64_Addr r_offset; Elf64_Xword r_info; }             sym = info >> 32, type = info & 0xffffffff
+ * Elf64_Rela { Elf64_Addr r_offset; Elf64_Xword r_info; Elf64_Sxword r_addend; }
+ * ```
+ * Relocations with symbol 0 (RELATIVE and the like) need no lookup and are
+ * left out; DT_RELR holds only those. A DT_JMPREL range inside the
+ * DT_RELA/DT_REL range (some linkers overlap them) is read once.
+ */
+export function readRelocations(
+  v: ElfView,
+  cls: ElfClass,
+  entries: readonly ElfDynamicEntry[],
+  map: AddressMapper,
+  maxEntries: number,
+): ElfRelocations {
+  const ranges: { at: number; size: number; rela: boolean; what: string }[] = [];
+  const add = (addrTag: number, sizeTag: number, rela: boolean, what: string): void => {
+    const addr = dynValue(entries, addrTag);
+    const size = dynValue(entries, sizeTag);
+    if (addr === undefined || !size) return;
+    const at = map(addr);
+    if (at === undefined) {
+      throw new ElfError(what, 0, `address 0x${addr.toString(16)} is in no PT_LOAD segment`);
+    }
+    ranges.push({ at, size, rela, what });
+  };
+  add(DT_RELA, DT_RELASZ, true, "DT_RELA");
+  add(DT_REL, DT_RELSZ, false, "DT_REL");
+  const pltRela = dynValue(entries, DT_PLTREL) === DT_RELA;
+  const jmp = dynValue(entries, DT_JMPREL);
+  const jmpAt = jmp === undefined ? undefined : map(jmp);
+  const inside = jmpAt !== undefined && ranges.some((r) => jmpAt >= r.at && jmpAt < r.at + r.size);
+  if (!inside) add(DT_JMPREL, DT_PLTRELSZ, pltRela, "DT_JMPREL");
+
+  const syms: number[] = [];
+  const types: number[] = [];
+  for (const r of ranges) {
+    const ent =
+      (r.rela ? dynValue(entries, DT_RELAENT) : dynValue(entries, DT_RELENT)) ??
+      (cls === 64 ? (r.rela ? 24 : 16) : r.rela ? 12 : 8);
+    const min = cls === 64 ? 16 : 8;
+    if (ent < min) throw new ElfError(r.what, r.at, `relocation entry size ${ent} is below ${min}`);
+    const n = Math.floor(r.size / ent);
+    if (n > maxEntries)
+      throw new ElfError(r.what, r.at, `${n} relocations exceed the limit of ${maxEntries}`);
+    v.need(r.at, n * ent, `${r.what} (${n} relocations of ${ent} bytes at offset ${r.at})`);
+    for (let i = 0; i < n; i++) {
+      const o = r.at + i * ent + (cls === 64 ? 8 : 4);
+      let sym: number;
+      let type: number;
+      if (cls === 64) {
+        const info = v.u64big(o, `${r.what}[${i}].r_info`);
+        sym = Number(info >> 32n);
+        type = Number(info & 0xffffffffn);
+      } else {
+        const info = v.u32(o, `${r.what}[${i}].r_info`);
+        sym = info >>> 8;
+        type = info & 0xff;
+      }
+      if (sym !== 0) {
+        syms.push(sym);
+        types.push(type);
+      }
+    }
+  }
+  return { symbols: Uint32Array.from(syms), types: Uint32Array.from(types) };
+}

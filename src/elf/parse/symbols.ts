@@ -1,0 +1,201 @@
+import type { DynStrings } from "./dynamic.js";
+import { ElfError } from "./errors.js";
+import type {
+  ElfClass,
+  ElfSymbol,
+  ElfSymbolVersion,
+  ElfVersionDefinition,
+  ElfVersionNeed,
+  ElfVersionNeedAux,
+} from "./types.js";
+import type { ElfView } from "./view.js";
+
+/**
+ * .dynsym entries:
+ *
+ * ```
+ * Elf32_Sym { Elf32_Word st_name; Elf32_Addr st_value; Elf32_Word st_size;
+ *             unsigned char st_info, st_other; Elf32_Half st_shndx; }   // 16 bytes
+ * Elf64_Sym { Elf64_Word st_name; unsigned char st_info, st_other;
+ *             Elf64_Half st_shndx; Elf64_Addr st_value; Elf64_Xword st_size; }  // 24 bytes
+ * ```
+ */
+export function readDynamicSymbols(
+  v: ElfView,
+  cls: ElfClass,
+  offset: number,
+  count: number,
+  strs: DynStrings,
+  versions: (index: number, defined: boolean) => ElfSymbolVersion | undefined,
+): ElfSymbol[] {
+  const size = cls === 64 ? 24 : 16;
+  v.need(offset, count * size, `.dynsym (${count} symbols of ${size} bytes at offset ${offset})`);
+  const out: ElfSymbol[] = [];
+  for (let i = 0; i < count; i++) {
+    const o = offset + i * size;
+    const f = `.dynsym[${i}]`;
+    const nameOff = v.u32(o, `${f}.st_name`);
+    let info: number, other: number, shndx: number, value: number, sz: number;
+    if (cls === 64) {
+      info = v.u8(o + 4, `${f}.st_info`);
+      other = v.u8(o + 5, `${f}.st_other`);
+      shndx = v.u16(o + 6, `${f}.st_shndx`);
+      value = Number(v.u64big(o + 8, `${f}.st_value`) & 0x1fffffffffffffn);
+      sz = Number(v.u64big(o + 16, `${f}.st_size`) & 0x1fffffffffffffn);
+    } else {
+      value = v.u32(o + 4, `${f}.st_value`);
+      sz = v.u32(o + 8, `${f}.st_size`);
+      info = v.u8(o + 12, `${f}.st_info`);
+      other = v.u8(o + 13, `${f}.st_other`);
+      shndx = v.u16(o + 14, `${f}.st_shndx`);
+    }
+    const name = i === 0 && nameOff === 0 ? "" : strs.read(nameOff, `${f}.st_name`);
+    const version = versions(i, shndx !== 0);
+    out.push({
+      index: i,
+      name,
+      value,
+      size: sz,
+      bind: info >> 4,
+      type: info & 0xf,
+      visibility: other & 3,
+      shndx,
+      ...(version === undefined ? {} : { version }),
+    });
+  }
+  return out;
+}
+
+/**
+ * Version definitions (DT_VERDEF, DT_VERDEFNUM entries; LSB "Symbol Versioning"):
+ *
+ * ```
+ * Elf_Verdef  { Elf_Half vd_version, vd_flags, vd_ndx, vd_cnt; Elf_Word vd_hash, vd_aux, vd_next; }
+ * Elf_Verdaux { Elf_Word vda_name, vda_next; }
+ * ```
+ * Chains are walked at most `count` (and vd_cnt) steps, so a cycle ends.
+ */
+export function readVerdef(
+  v: ElfView,
+  offset: number,
+  count: number,
+  strs: DynStrings,
+): ElfVersionDefinition[] {
+  const out: ElfVersionDefinition[] = [];
+  let o = offset;
+  for (let i = 0; i < count; i++) {
+    const f = `.gnu.version_d[${i}]`;
+    const version = v.u16(o, `${f}.vd_version`);
+    if (version !== 1) throw new ElfError(`${f}.vd_version`, o, `version ${version} is not 1`);
+    const flags = v.u16(o + 2, `${f}.vd_flags`);
+    const index = v.u16(o + 4, `${f}.vd_ndx`);
+    const cnt = v.u16(o + 6, `${f}.vd_cnt`);
+    const hash = v.u32(o + 8, `${f}.vd_hash`);
+    const aux = v.u32(o + 12, `${f}.vd_aux`);
+    const next = v.u32(o + 16, `${f}.vd_next`);
+    const names: string[] = [];
+    let a = o + aux;
+    for (let j = 0; j < cnt; j++) {
+      names.push(strs.read(v.u32(a, `${f}.aux[${j}].vda_name`), `${f}.aux[${j}].vda_name`));
+      const an = v.u32(a + 4, `${f}.aux[${j}].vda_next`);
+      if (an === 0) break;
+      a += an;
+    }
+    const [name = "", ...parents] = names;
+    out.push({ index, flags, hash, name, parents });
+    if (next === 0) break;
+    o += next;
+  }
+  return out;
+}
+
+/**
+ * Version needs (DT_VERNEED, DT_VERNEEDNUM entries):
+ *
+ * ```
+ * Elf_Verneed { Elf_Half vn_version, vn_cnt; Elf_Word vn_file, vn_aux, vn_next; }
+ * Elf_Vernaux { Elf_Word vna_hash; Elf_Half vna_flags, vna_other; Elf_Word vna_name, vna_next; }
+ * ```
+ */
+export function readVerneed(
+  v: ElfView,
+  offset: number,
+  count: number,
+  strs: DynStrings,
+): ElfVersionNeed[] {
+  const out: ElfVersionNeed[] = [];
+  let o = offset;
+  for (let i = 0; i < count; i++) {
+    const f = `.gnu.version_r[${i}]`;
+    const version = v.u16(o, `${f}.vn_version`);
+    if (version !== 1) throw new ElfError(`${f}.vn_version`, o, `version ${version} is not 1`);
+    const cnt = v.u16(o + 2, `${f}.vn_cnt`);
+    const file = strs.read(v.u32(o + 4, `${f}.vn_file`), `${f}.vn_file`);
+    const aux = v.u32(o + 8, `${f}.vn_aux`);
+    const next = v.u32(o + 12, `${f}.vn_next`);
+    const versions: ElfVersionNeedAux[] = [];
+    let a = o + aux;
+    for (let j = 0; j < cnt; j++) {
+      const g = `${f}.aux[${j}]`;
+      versions.push({
+        hash: v.u32(a, `${g}.vna_hash`),
+        flags: v.u16(a + 4, `${g}.vna_flags`),
+        index: v.u16(a + 6, `${g}.vna_other`),
+        name: strs.read(v.u32(a + 8, `${g}.vna_name`), `${g}.vna_name`),
+      });
+      const an = v.u32(a + 12, `${g}.vna_next`);
+      if (an === 0) break;
+      a += an;
+    }
+    out.push({ file, versions });
+    if (next === 0) break;
+    o += next;
+  }
+  return out;
+}
+
+const VER_FLG_WEAK = 2;
+
+/**
+ * A lookup from a .gnu.version entry to the version it names: verdef
+ * indices for definitions, vernaux indices for references (one index space
+ * per object, as ld.so's l_versions).
+ */
+export function versionResolver(
+  v: ElfView,
+  versymOffset: number | undefined,
+  count: number,
+  defs: readonly ElfVersionDefinition[],
+  needs: readonly ElfVersionNeed[],
+  warnings: string[],
+): (index: number, defined: boolean) => ElfSymbolVersion | undefined {
+  if (versymOffset === undefined) return () => undefined;
+  v.need(versymOffset, count * 2, `.gnu.version (${count} entries at offset ${versymOffset})`);
+  const byIndex = new Map<number, { name: string; file?: string; weak?: boolean }>();
+  for (const d of defs) byIndex.set(d.index, { name: d.name });
+  for (const n of needs) {
+    for (const a of n.versions) {
+      byIndex.set(a.index, { name: a.name, file: n.file, weak: (a.flags & VER_FLG_WEAK) !== 0 });
+    }
+  }
+  return (i) => {
+    const raw = v.u16(versymOffset + i * 2, `.gnu.version[${i}]`);
+    const index = raw & 0x7fff;
+    const hidden = (raw & 0x8000) !== 0;
+    if (index <= 1) return { index, hidden };
+    const hit = byIndex.get(index);
+    if (!hit) {
+      warnings.push(
+        `.gnu.version[${i}]: version index ${index} is defined by no verdef or verneed`,
+      );
+      return { index, hidden };
+    }
+    return {
+      index,
+      name: hit.name,
+      hidden,
+      ...(hit.file === undefined ? {} : { file: hit.file }),
+      ...(hit.weak === undefined ? {} : { weak: hit.weak }),
+    };
+  };
+}

@@ -1,0 +1,110 @@
+import { ElfError } from "./errors.js";
+
+/**
+ * Bounds-checked random access to a file's bytes in one byte order. Every
+ * read names the field it reads; a read past the end throws an
+ * {@link ElfError} with the absolute offset. 64-bit values are returned as
+ * numbers and rejected when above 2^53 (no real file offset or size is).
+ */
+export class ElfView {
+  readonly bytes: Uint8Array;
+  readonly littleEndian: boolean;
+  readonly #dv: DataView;
+
+  constructor(bytes: Uint8Array, littleEndian: boolean) {
+    this.bytes = bytes;
+    this.littleEndian = littleEndian;
+    // byteOffset: the view may be a window into a pooled buffer.
+    this.#dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  get length(): number {
+    return this.bytes.length;
+  }
+
+  /** Throws unless [offset, offset+size) lies inside the file. */
+  need(offset: number, size: number, field: string): void {
+    if (!Number.isSafeInteger(offset) || offset < 0 || size < 0 || offset + size > this.length) {
+      throw new ElfError(
+        field,
+        Number.isSafeInteger(offset) && offset >= 0 ? offset : 0,
+        `need ${size} byte${size === 1 ? "" : "s"} at offset ${offset}, the file has ${this.length}`,
+      );
+    }
+  }
+
+  u8(offset: number, field: string): number {
+    this.need(offset, 1, field);
+    return this.bytes[offset] as number;
+  }
+
+  u16(offset: number, field: string): number {
+    this.need(offset, 2, field);
+    return this.#dv.getUint16(offset, this.littleEndian);
+  }
+
+  u32(offset: number, field: string): number {
+    this.need(offset, 4, field);
+    return this.#dv.getUint32(offset, this.littleEndian);
+  }
+
+  i32(offset: number, field: string): number {
+    this.need(offset, 4, field);
+    return this.#dv.getInt32(offset, this.littleEndian);
+  }
+
+  /** An unsigned 64-bit value; above 2^53 throws (use {@link u64big} for raw values). */
+  u64(offset: number, field: string): number {
+    const v = this.u64big(offset, field);
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw new ElfError(
+        field,
+        offset,
+        `value 0x${v.toString(16)} at offset ${offset} is too large`,
+      );
+    }
+    return Number(v);
+  }
+
+  u64big(offset: number, field: string): bigint {
+    this.need(offset, 8, field);
+    return this.#dv.getBigUint64(offset, this.littleEndian);
+  }
+
+  /** A window [offset, offset+size) of the file, without copying. */
+  slice(offset: number, size: number, field: string): Uint8Array {
+    this.need(offset, size, field);
+    return this.bytes.subarray(offset, offset + size);
+  }
+
+  /**
+   * A NUL-terminated string starting at `offset` and ending before `end`
+   * (the end of its table). Bytes are decoded as latin1 so any byte survives
+   * and names compare exactly as ld.so compares them.
+   */
+  cstring(offset: number, end: number, field: string): string {
+    const limit = Math.min(end, this.length);
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset >= limit) {
+      throw new ElfError(
+        field,
+        Math.max(0, Math.min(Number.isSafeInteger(offset) ? offset : 0, this.length)),
+        `string offset ${offset} is outside its table (which ends at ${limit})`,
+      );
+    }
+    const b = this.bytes;
+    let i = offset;
+    while (i < limit && b[i] !== 0) i++;
+    if (i >= limit) {
+      throw new ElfError(
+        field,
+        offset,
+        `string at offset ${offset} has no terminating NUL before ${limit}`,
+      );
+    }
+    let s = "";
+    for (let j = offset; j < i; j += 4096) {
+      s += String.fromCharCode(...b.subarray(j, Math.min(i, j + 4096)));
+    }
+    return s;
+  }
+}
