@@ -4,3 +4,4 @@ export * from "./failure.js";
 export * from "./repeat.js";
 export * from "./chain.js";
 export * from "./scan.js";
+export * from "./elf.js";

@@ -38,10 +38,17 @@ export function parseElf(bytes: Uint8Array, options: ParseElfOptions = {}): ElfF
   try {
     return parse(bytes, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
   } catch (e) {
-    if (e instanceof ElfError && options.file !== undefined) throw e.withFile(options.file);
-    if (e instanceof RangeError && options.file !== undefined) {
+    if (e instanceof ElfError) {
+      // Offsets name a place in the input: one computed past its end is clamped to the end.
+      const clamped =
+        e.offset > bytes.length
+          ? new ElfError(e.path, bytes.length, e.problem, { cause: e.cause })
+          : e;
+      throw options.file === undefined ? clamped : clamped.withFile(options.file);
+    }
+    if (e instanceof RangeError) {
       throw new ElfError("file", 0, `too large to read (${e.message})`, {
-        file: options.file,
+        ...(options.file === undefined ? {} : { file: options.file }),
         cause: e,
       });
     }

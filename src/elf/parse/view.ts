@@ -25,9 +25,11 @@ export class ElfView {
   /** Throws unless [offset, offset+size) lies inside the file. */
   need(offset: number, size: number, field: string): void {
     if (!Number.isSafeInteger(offset) || offset < 0 || size < 0 || offset + size > this.length) {
+      // The error's offset is where the bytes run out (never past the input);
+      // the message keeps the offset that was asked for.
       throw new ElfError(
         field,
-        Number.isSafeInteger(offset) && offset >= 0 ? offset : 0,
+        Number.isSafeInteger(offset) && offset >= 0 ? Math.min(offset, this.length) : 0,
         `need ${size} byte${size === 1 ? "" : "s"} at offset ${offset}, the file has ${this.length}`,
       );
     }

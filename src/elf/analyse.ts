@@ -1,0 +1,239 @@
+import { bindProcess, checkVersions, type Binding, type VersionProblem } from "./loader/bind.js";
+import {
+  closureOf,
+  loadProcess,
+  type LoadedObject,
+  type LoadOptions,
+  type LoadResult,
+  type LoaderContext,
+} from "./loader/load.js";
+import { STT, type ElfFile } from "./parse/index.js";
+
+/** A reference that binds outside its object's own dependency closure although the closure defines it. */
+export interface Interposition {
+  readonly symbol: string;
+  readonly version?: string;
+  /** Who references it. */
+  readonly from: string;
+  /** Who answers (the winner). */
+  readonly winner: string;
+  /** Who should have answered: the definitions inside the referencing object's closure, or the versioned provider. */
+  readonly losers: readonly string[];
+  /** "closure": winner outside the closure; "version": a versioned reference answered by an unversioned definition in another file. */
+  readonly kind: "closure" | "version";
+  /** crypto: an OpenSSL/GnuTLS/NSS… symbol; allocator: malloc family; preload: the winner is an LD_PRELOAD object; other. */
+  readonly category: "crypto" | "allocator" | "preload" | "other";
+  /** The definition's symbol type: a function or a data object (hooks such as obstack_alloc_failed_handler). */
+  readonly symbolType: "function" | "object" | "other";
+}
+
+export interface CryptoLibraryCopy {
+  readonly family: string;
+  readonly objects: readonly string[];
+  /** For "exports OpenSSL names": the object and some of the names. */
+  readonly exported?: readonly string[];
+  readonly kind: "copies" | "exports-openssl-names";
+}
+
+export interface UndefinedReference {
+  readonly symbol: string;
+  readonly version?: string;
+  readonly from: string;
+}
+
+export interface ElfAnalysis {
+  readonly load: LoadResult;
+  readonly bindings: readonly Binding[];
+  readonly interpositions: readonly Interposition[];
+  readonly duplicates: readonly CryptoLibraryCopy[];
+  readonly undefinedSymbols: readonly UndefinedReference[];
+  readonly versionProblems: readonly VersionProblem[];
+}
+
+const CRYPTO_PREFIX =
+  /^(EVP_|CRYPTO_|SSL_|SSLv|TLS_|TLSv|DTLS|OPENSSL_|ERR_|BIO_|X509|PEM_|RSA_|DSA_|DH_|EC_|ECDSA_|ECDH_|BN_|RAND_|HMAC|CMAC_|SHA\d|MD5|MD4|AES_|DES_|ASN1_|PKCS\d|d2i_|i2d_|OBJ_|ENGINE_|OSSL_|gnutls_|nettle_|gcry_|PK11_|NSS_|SEC_|mbedtls_|wolfSSL|br_ssl)/;
+const OPENSSL_API =
+  /^(EVP_|CRYPTO_|SSL_|OPENSSL_|X509_|BIO_|PEM_|RSA_|EC_KEY_|BN_|RAND_|HMAC_|d2i_|i2d_|ERR_get_error|ERR_error_string)/;
+const ALLOCATOR =
+  /^(malloc|free|calloc|realloc|memalign|posix_memalign|aligned_alloc|valloc|pvalloc|malloc_usable_size|mallopt|mallinfo2?|_Znwm|_Znam|_ZdlPv|_ZdaPv|_ZnwmRKSt9nothrow_t|_ZnamRKSt9nothrow_t|_ZdlPvm|_ZdaPvm)$/;
+
+const GLIBC_LIB =
+  /^(libc|libm|libpthread|libdl|librt|libresolv|libutil|libanl|libnsl|libmvec|ld-linux[^/]*)\.so/;
+
+const FAMILIES: readonly [string, RegExp][] = [
+  ["OpenSSL libcrypto", /^libcrypto\.so(\.|$)/],
+  ["OpenSSL libssl", /^libssl\.so(\.|$)/],
+  ["GnuTLS", /^libgnutls\.so(\.|$)/],
+  ["NSS", /^libnss3\.so(\.|$)/],
+  ["mbed TLS", /^libmbedcrypto\.so(\.|$)/],
+  ["wolfSSL", /^libwolfssl\.so(\.|$)/],
+  ["libgcrypt", /^libgcrypt\.so(\.|$)/],
+  ["Nettle", /^libnettle\.so(\.|$)/],
+];
+
+const base = (p: string): string => p.slice(p.lastIndexOf("/") + 1);
+const nameOf = (o: LoadedObject): string => o.elf.dynamic?.soname ?? base(o.path);
+
+function categoryOf(symbol: string, winner: LoadedObject): Interposition["category"] {
+  if (CRYPTO_PREFIX.test(symbol)) return "crypto";
+  if (winner.preloaded) return "preload";
+  if (ALLOCATOR.test(symbol)) return "allocator";
+  return "other";
+}
+
+function typeOfDefinition(elf: ElfFile, symbol: string): Interposition["symbolType"] {
+  const s = elf.dynamicSymbols.find((x) => x.name === symbol && x.shndx !== 0);
+  if (!s) return "other";
+  return s.type === STT.FUNC || s.type === STT.GNU_IFUNC
+    ? "function"
+    : s.type === STT.OBJECT
+      ? "object"
+      : "other";
+}
+
+/** Does `elf` define `symbol` (any version) as an exported, callable or data definition? */
+function defines(elf: ElfFile, symbol: string, version: string | undefined): boolean {
+  return elf.dynamicSymbols.some(
+    (s) =>
+      s.name === symbol &&
+      s.shndx !== 0 &&
+      (s.bind === 1 || s.bind === 2 || s.bind === 10) &&
+      (version === undefined ||
+        s.version === undefined ||
+        s.version.index <= 1 ||
+        s.version.name === version),
+  );
+}
+
+/**
+ * Loads `path` as ld.so would, binds every reference, and finds what the
+ * seeds taught us to look for: foreign interposition, two crypto libraries
+ * in one process, missing libraries, undefined symbols and missing versions.
+ */
+export function analyseProcess(
+  ctx: LoaderContext,
+  path: string,
+  options: LoadOptions = {},
+): ElfAnalysis {
+  const load = loadProcess(ctx, path, options);
+  const bindings = bindProcess(load);
+  const { objects } = load;
+  const closures = new Map<number, Set<number>>();
+  const closure = (i: number): Set<number> => {
+    let c = closures.get(i);
+    if (!c) {
+      c = new Set(closureOf(objects, i));
+      closures.set(i, c);
+    }
+    return c;
+  };
+  // What the main program's own references bind to: a library's reference
+  // bound to the executable's copy (COPY relocation, canonical PLT address)
+  // of a symbol the executable itself takes from that library is normal linking.
+  const mainTargets = new Map<string, number>();
+  for (const b of bindings)
+    if (b.from === 0 && b.to !== undefined && !b.rtld) mainTargets.set(b.symbol, b.to);
+
+  const interpositions: Interposition[] = [];
+  const undefinedSymbols: UndefinedReference[] = [];
+  for (const b of bindings) {
+    if (b.rtld) continue;
+    const from = objects[b.from] as LoadedObject;
+    if (b.to === undefined) {
+      if (!b.weakRef) {
+        undefinedSymbols.push({
+          symbol: b.symbol,
+          ...(b.version === undefined ? {} : { version: b.version }),
+          from: from.path,
+        });
+      }
+      continue;
+    }
+    if (b.to === b.from) continue;
+    // ld.so and libc share GLIBC_PRIVATE symbols by design.
+    if (from.path === load.main.elf.interpreter || b.version === "GLIBC_PRIVATE") continue;
+    const winner = objects[b.to] as LoadedObject;
+    if (b.to === 0 && mainTargets.has(b.symbol) && mainTargets.get(b.symbol) !== 0) continue;
+    const own = closure(b.from);
+    let kind: Interposition["kind"] | undefined;
+    let losers: string[] = [];
+    if (!own.has(b.to)) {
+      losers = [...own]
+        .filter((i) => i !== b.to && defines((objects[i] as LoadedObject).elf, b.symbol, b.version))
+        .map((i) => (objects[i] as LoadedObject).path);
+      if (losers.length > 0) kind = "closure";
+    }
+    if (
+      !kind &&
+      b.versionFile !== undefined &&
+      b.toVersion === undefined &&
+      !winner.names.has(b.versionFile) &&
+      nameOf(winner) !== b.versionFile
+    ) {
+      const provider = objects.find(
+        (o) => o.names.has(b.versionFile ?? "") || nameOf(o) === b.versionFile,
+      );
+      if (provider && defines(provider.elf, b.symbol, b.version)) {
+        kind = "version";
+        losers = [provider.path];
+      }
+    }
+    if (!kind) continue;
+    const category = categoryOf(b.symbol, winner);
+    // Executables interpose by ELF's design (their definitions come first),
+    // and C++ vague-linkage definitions (typeinfo, vtables, template
+    // instances) are merged across objects on purpose: only crypto symbols
+    // answered by the executable are worth a finding.
+    if (b.to === 0 && category !== "crypto") continue;
+    if (b.symbol.startsWith("_Z") && category === "other") continue;
+    // glibc's own libraries (libc, libm …) define some functions twice on purpose.
+    if (GLIBC_LIB.test(base(winner.path)) && losers.every((l) => GLIBC_LIB.test(base(l)))) continue;
+    interpositions.push({
+      symbol: b.symbol,
+      ...(b.version === undefined ? {} : { version: b.version }),
+      from: from.path,
+      winner: winner.path,
+      losers,
+      kind,
+      category,
+      symbolType: typeOfDefinition(winner.elf, b.symbol),
+    });
+  }
+
+  const duplicates: CryptoLibraryCopy[] = [];
+  for (const [family, re] of FAMILIES) {
+    const hits = objects.filter((o) => re.test(nameOf(o)) || re.test(base(o.path)));
+    const distinct = new Set(hits.map((o) => `${o.dev}:${o.ino}`));
+    if (distinct.size >= 2)
+      duplicates.push({ family, objects: hits.map((o) => o.path), kind: "copies" });
+  }
+  for (const o of objects) {
+    const n = nameOf(o);
+    if (/^lib(crypto|ssl)\.so/.test(n)) continue;
+    const names = o.elf.dynamicSymbols
+      .filter(
+        (s) =>
+          s.shndx !== 0 &&
+          s.type === STT.FUNC &&
+          (s.bind === 1 || s.bind === 2) &&
+          OPENSSL_API.test(s.name),
+      )
+      .map((s) => s.name);
+    if (names.length > 0) {
+      duplicates.push({
+        family: "OpenSSL API",
+        objects: [o.path],
+        exported: names,
+        kind: "exports-openssl-names",
+      });
+    }
+  }
+  return {
+    load,
+    bindings,
+    interpositions,
+    duplicates,
+    undefinedSymbols,
+    versionProblems: checkVersions(load),
+  };
+}

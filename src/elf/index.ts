@@ -1,0 +1,29 @@
+// elf: ELF reading, ld.so emulation and hardening — which library really answers each call.
+export * from "./parse/index.js";
+export { parseLdSoCache } from "./loader/ld-so-cache.js";
+export type { LdCache, LdCacheEntry } from "./loader/ld-so-cache.js";
+export { ElfCache } from "./loader/elf-cache.js";
+export type { CachedElf } from "./loader/elf-cache.js";
+export { loadProcess, closureOf } from "./loader/load.js";
+export type {
+  FoundVia,
+  LoadedObject,
+  LoadOptions,
+  LoadResult,
+  LoaderContext,
+  MissingLibrary,
+} from "./loader/load.js";
+export { bindProcess, checkVersions, elfHash } from "./loader/bind.js";
+export type { Binding, VersionProblem } from "./loader/bind.js";
+export type { LoaderPlatform } from "./loader/platform.js";
+export { analyseProcess } from "./analyse.js";
+export type {
+  CryptoLibraryCopy,
+  ElfAnalysis,
+  Interposition,
+  UndefinedReference,
+} from "./analyse.js";
+export { sweep, listFiles } from "./sweep.js";
+export type { SweepItem, SweepOptions } from "./sweep.js";
+export { readProcess, parseMaps } from "./process.js";
+export type { ProcessImage } from "./process.js";
