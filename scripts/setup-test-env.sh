@@ -19,6 +19,7 @@ PKGS=(
   mariadb-server
   sslscan testssl.sh
   nginx-light haproxy
+  gcc libc6-dev checksec
 )
 
 missing=()

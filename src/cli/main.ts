@@ -5,6 +5,7 @@ import { emitError, EXIT_USAGE } from "./common.js";
 import { registerProbe } from "./probe.js";
 import { registerReplay } from "./replay.js";
 import { registerScan } from "./scan.js";
+import { registerElf } from "./elf.js";
 import { registerUnbuilt } from "./unbuilt.js";
 import { runDoctor } from "./doctor.js";
 
@@ -36,6 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerProbe(program, setExit);
   registerScan(program, setExit);
   registerReplay(program, setExit);
+  registerElf(program, setExit);
   registerUnbuilt(program, setExit);
   program.addHelpText(
     "after",

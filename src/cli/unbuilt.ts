@@ -10,12 +10,6 @@ export const UNBUILT = {
       "host checks: kernel, libc, entropy, limits, kernel crypto, trust store, TLS library config (--root DIR for a snapshot)",
     issue: 5,
   },
-  elf: {
-    args: "[file]",
-    summary:
-      "linkage and hardening: which library really answers each call (--pid N for a process)",
-    issue: 4,
-  },
   chroot: {
     args: "[dir]",
     summary: "what TLS and name resolution need inside a chroot (--pid N for a process's root)",
@@ -42,7 +36,7 @@ export function unbuiltError(name: string, issue: number): TlsDoctorError {
   const what = name === "" ? "'tlsdoctor' with no command (the host audit)" : `'tlsdoctor ${name}'`;
   return new TlsDoctorError(
     "TLSD_NOT_BUILT",
-    `${what} is not built yet (planned in issue ${issue}); today tlsdoctor can run 'probe TARGET', 'scan TARGET…' and 'replay FILE TARGET'. See 'tlsdoctor --help'.`,
+    `${what} is not built yet (planned in issue ${issue}); today tlsdoctor can run 'probe TARGET', 'scan TARGET…', 'replay FILE TARGET' and 'elf FILE'. See 'tlsdoctor --help'.`,
     { details: { command: name === "" ? "doctor" : name, issue } },
   );
 }

@@ -179,7 +179,10 @@ export function bindProcess(load: LoadResult): Binding[] {
       seen.add(key);
       let to: number | undefined;
       let def: ElfSymbol | undefined;
-      const order = elf.dynamic?.symbolic ? [o.index, ...scope] : scope;
+      // A protected definition is looked up (LD_DEBUG shows it) but the
+      // object keeps its own (_dl_lookup_symbol_x's STV_PROTECTED case).
+      const ownProtected = sym.visibility === STV.PROTECTED && sym.shndx !== 0 && !cls.copy;
+      const order = elf.dynamic?.symbolic || ownProtected ? [o.index, ...scope] : scope;
       for (const i of order) {
         const target = objects[i] as LoadedObject;
         if (cls.copy && i === 0) continue;

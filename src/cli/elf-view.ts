@@ -1,0 +1,163 @@
+import type { Finding, Section } from "../core/index.js";
+import type { ElfAnalysis, LoadedObject, SweepItem } from "../elf/index.js";
+
+const name = (o: LoadedObject | undefined): string => o?.path ?? "(undefined)";
+
+/** The text sections of one analysed process. */
+export function analysisSections(
+  a: ElfAnalysis,
+  o: { bindings: boolean; notes: readonly string[] },
+): Section[] {
+  const m = a.load.main.elf;
+  const sections: Section[] = [
+    {
+      kind: "fields",
+      title: "Program",
+      fields: [
+        { label: "file", value: a.load.main.path },
+        {
+          label: "format",
+          value: `ELF${m.class} ${m.endian}-endian ${m.machineName}, type ${m.type === 3 ? "DYN" : m.type === 2 ? "EXEC" : m.type}`,
+        },
+        { label: "interpreter", value: m.interpreter ?? "(none: static or a library)" },
+        { label: "glibc", value: a.load.platform.glibcVersion ?? "unknown" },
+        {
+          label: "search",
+          value: `${a.load.platform.systemDirs.join(":")}${a.load.platform.hwcaps.length ? ` (glibc-hwcaps: ${a.load.platform.hwcaps.join(", ")})` : ""}`,
+        },
+        {
+          label: "bindings",
+          value: `${a.bindings.length} (${a.bindings.filter((b) => b.to === undefined).length} unresolved)`,
+        },
+      ],
+    },
+    {
+      kind: "table",
+      title: "Load order (global scope)",
+      columns: ["#", "object", "found via", "needed by"],
+      rows: a.load.objects.map((x) => [
+        String(x.index),
+        x.path + (x.dlopened ? " (dlopen)" : x.preloaded ? " (preload)" : ""),
+        x.via,
+        x.loader === undefined ? "" : name(a.load.objects[x.loader]),
+      ]),
+    },
+  ];
+  const notes = [...o.notes, ...a.load.notes];
+  if (notes.length > 0) sections.push({ kind: "text", title: "Notes", lines: notes });
+  if (o.bindings) {
+    sections.push({
+      kind: "table",
+      title: "Bindings",
+      columns: ["from", "symbol", "version", "to"],
+      rows: a.bindings.map((b) => [
+        name(a.load.objects[b.from]),
+        b.symbol,
+        b.version ?? "",
+        b.to === undefined ? "(undefined)" : name(a.load.objects[b.to]),
+      ]),
+    });
+  }
+  return sections;
+}
+
+/** The JSON data of one analysed process. */
+export function analysisData(a: ElfAnalysis, bindings: boolean): Record<string, unknown> {
+  return {
+    program: a.load.main.path,
+    platform: a.load.platform,
+    objects: a.load.objects.map((x) => ({
+      index: x.index,
+      path: x.path,
+      soname: x.elf.dynamic?.soname ?? null,
+      names: [...x.names],
+      via: x.via,
+      neededBy: x.loader === undefined ? null : name(a.load.objects[x.loader]),
+      preloaded: x.preloaded,
+      dlopened: x.dlopened,
+    })),
+    missing: a.load.missing,
+    interpositions: a.interpositions,
+    duplicates: a.duplicates,
+    undefinedSymbols: a.undefinedSymbols,
+    versionProblems: a.versionProblems.map((v) => ({
+      ...v,
+      object: name(a.load.objects[v.object]),
+      provider: name(a.load.objects[v.provider]),
+    })),
+    bindingCount: a.bindings.length,
+    ...(bindings
+      ? {
+          bindings: a.bindings.map((b) => ({
+            from: name(a.load.objects[b.from]),
+            symbol: b.symbol,
+            version: b.version ?? null,
+            to: b.to === undefined ? null : name(a.load.objects[b.to]),
+          })),
+        }
+      : {}),
+  };
+}
+
+/** Parses LD_DEBUG=bindings lines into `from -> to symbol` keys. */
+export function ldDebugBindings(stderr: string): Set<string> {
+  const out = new Set<string>();
+  for (const line of stderr.split("\n")) {
+    const m = /binding file (.+?) \[\d+\] to (.+?) \[\d+\]: normal symbol `([^']+)'/.exec(line);
+    if (m && !line.includes("linux-vdso")) out.add(`${m[1]} -> ${m[2]} ${m[3]}`);
+  }
+  return out;
+}
+
+/** tlsdoctor's bindings against glibc's, as one section and its data. */
+export function ldsoAgreement(a: ElfAnalysis, stderr: string): { section: Section; data: unknown } {
+  const theirs = ldDebugBindings(stderr);
+  // ld.so run as a program (trace mode) does not print its own bindings.
+  const interp = a.load.main.elf.interpreter;
+  const ours = new Set(
+    a.bindings.flatMap((b) =>
+      b.to === undefined || b.rtld === true || a.load.objects[b.from]?.path === interp
+        ? []
+        : [`${name(a.load.objects[b.from])} -> ${name(a.load.objects[b.to])} ${b.symbol}`],
+    ),
+  );
+  const onlyLdso = [...theirs].filter((x) => !ours.has(x));
+  const onlyOurs = [...ours].filter((x) => !theirs.has(x));
+  const agree = [...theirs].filter((x) => ours.has(x)).length;
+  return {
+    section: {
+      kind: "text",
+      title: "Checked against glibc's ld.so (LD_DEBUG=bindings)",
+      lines: [
+        `${agree} of ${theirs.size} ld.so bindings agree; ${onlyLdso.length} only in ld.so, ${onlyOurs.length} only in tlsdoctor`,
+        ...onlyLdso.slice(0, 20).map((x) => `only ld.so: ${x}`),
+        ...onlyOurs.slice(0, 20).map((x) => `only tlsdoctor: ${x}`),
+      ],
+    },
+    data: { ldso: theirs.size, tlsdoctor: ours.size, agree, onlyLdso, onlyTlsdoctor: onlyOurs },
+  };
+}
+
+/** The summary table of a sweep. */
+export function sweepSections(
+  items: readonly SweepItem[],
+  findings: readonly Finding[],
+): Section[] {
+  const byId = new Map<string, number>();
+  for (const f of findings) byId.set(f.id, (byId.get(f.id) ?? 0) + 1);
+  const dynamic = items.filter((i) => i.analysis).length;
+  return [
+    {
+      kind: "table",
+      title: "Sweep",
+      columns: ["what", "count"],
+      rows: [
+        ["ELF files", String(items.length)],
+        ["dynamically linked, analysed", String(dynamic)],
+        ["static or not loadable", String(items.filter((i) => !i.analysis && !i.error).length)],
+        ["unreadable or malformed", String(items.filter((i) => i.error).length)],
+        ...[...byId].sort((x, y) => y[1] - x[1]).map(([id, n]) => [id, String(n)]),
+      ],
+    },
+  ];
+}
