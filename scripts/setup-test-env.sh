@@ -19,7 +19,7 @@ PKGS=(
   mariadb-server
   sslscan testssl.sh
   nginx-light haproxy
-  gcc libc6-dev checksec
+  gcc libc6-dev checksec binutils
 )
 
 missing=()

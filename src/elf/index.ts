@@ -27,3 +27,5 @@ export { sweep, listFiles } from "./sweep.js";
 export type { SweepItem, SweepOptions } from "./sweep.js";
 export { readProcess, parseMaps } from "./process.js";
 export type { ProcessImage } from "./process.js";
+export { hardeningOf, FORTIFIABLE } from "./hardening.js";
+export type { Hardening, PieKind, RelroLevel } from "./hardening.js";
