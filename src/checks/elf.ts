@@ -1,10 +1,9 @@
 import { finding, type Finding, type Severity } from "../core/index.js";
-import type { ElfAnalysis, Interposition } from "../elf/index.js";
+import { GLIBC_LIBRARY, type ElfAnalysis, type Interposition } from "../elf/index.js";
 
 const list = (xs: readonly string[], max = 8): string =>
   xs.length <= max ? xs.join(", ") : `${xs.slice(0, max).join(", ")} … (${xs.length} in all)`;
 const base = (p: string): string => p.slice(p.lastIndexOf("/") + 1);
-const GLIBC_FILE = /^(libc|libm|libpthread|libdl|librt|libresolv|libutil|ld-linux[^/]*)\.so/;
 
 function severityOf(i: Interposition): Severity {
   if (i.category === "crypto") return "error";
@@ -121,7 +120,7 @@ export function elfFindings(a: ElfAnalysis): Finding[] {
   const glibc = a.load.platform.glibcVersion;
   for (const v of a.versionProblems) {
     const who = a.load.objects[v.object]?.path ?? "?";
-    const isGlibc = /^GLIBC_/.test(v.version) && GLIBC_FILE.test(v.file);
+    const isGlibc = /^GLIBC_/.test(v.version) && GLIBC_LIBRARY.test(v.file);
     out.push(
       finding({
         id: isGlibc ? "ELF_NEEDS_NEWER_GLIBC" : "ELF_UNDEFINED_SYMBOL",

@@ -1,5 +1,6 @@
 import type { Finding, Section } from "../core/index.js";
-import type { ElfAnalysis, LoadedObject, SweepItem } from "../elf/index.js";
+import { bindingKey, parseLdDebugBindings } from "../elf/index.js";
+import type { ElfAnalysis, Hardening, LoadedObject, SweepItem } from "../elf/index.js";
 
 const name = (o: LoadedObject | undefined): string => o?.path ?? "(undefined)";
 
@@ -61,6 +62,41 @@ export function analysisSections(
   return sections;
 }
 
+const yes = (b: boolean): { value: string; tone: "good" | "bad" } => ({
+  value: b ? "yes" : "no",
+  tone: b ? "good" : "bad",
+});
+
+/** checksec's view of the main program. */
+export function hardeningSection(h: Hardening): Section {
+  return {
+    kind: "fields",
+    title: "Hardening",
+    fields: [
+      { label: "PIE", value: h.pie, tone: h.pie === "no-pie" ? "bad" : "good" },
+      {
+        label: "RELRO",
+        value: h.relro,
+        tone: h.relro === "full" ? "good" : h.relro === "partial" ? "warn" : "bad",
+      },
+      { label: "BIND_NOW", ...yes(h.bindNow) },
+      { label: "NX stack", ...yes(h.nxStack) },
+      { label: "stack protector", ...yes(h.stackProtector) },
+      {
+        label: "FORTIFY",
+        value: `${h.fortify.fortified.length} fortified, ${h.fortify.fortifiable.length} fortifiable`,
+      },
+      {
+        label: "CET",
+        value: `IBT ${h.cet.ibt ? "yes" : "no"}, SHSTK ${h.cet.shstk ? "yes" : "no"}`,
+      },
+      ...(h.rpath.length > 0 ? [{ label: "RPATH", value: h.rpath.join(":") }] : []),
+      ...(h.runpath.length > 0 ? [{ label: "RUNPATH", value: h.runpath.join(":") }] : []),
+      ...(h.textrel ? [{ label: "TEXTREL", value: "yes", tone: "bad" as const }] : []),
+    ],
+  };
+}
+
 /** The JSON data of one analysed process. */
 export function analysisData(a: ElfAnalysis, bindings: boolean): Record<string, unknown> {
   return {
@@ -99,26 +135,16 @@ export function analysisData(a: ElfAnalysis, bindings: boolean): Record<string, 
   };
 }
 
-/** Parses LD_DEBUG=bindings lines into `from -> to symbol` keys. */
-export function ldDebugBindings(stderr: string): Set<string> {
-  const out = new Set<string>();
-  for (const line of stderr.split("\n")) {
-    const m = /binding file (.+?) \[\d+\] to (.+?) \[\d+\]: normal symbol `([^']+)'/.exec(line);
-    if (m && !line.includes("linux-vdso")) out.add(`${m[1]} -> ${m[2]} ${m[3]}`);
-  }
-  return out;
-}
-
 /** tlsdoctor's bindings against glibc's, as one section and its data. */
 export function ldsoAgreement(a: ElfAnalysis, stderr: string): { section: Section; data: unknown } {
-  const theirs = ldDebugBindings(stderr);
+  const theirs = parseLdDebugBindings(stderr);
   // ld.so run as a program (trace mode) does not print its own bindings.
   const interp = a.load.main.elf.interpreter;
   const ours = new Set(
     a.bindings.flatMap((b) =>
       b.to === undefined || b.rtld === true || a.load.objects[b.from]?.path === interp
         ? []
-        : [`${name(a.load.objects[b.from])} -> ${name(a.load.objects[b.to])} ${b.symbol}`],
+        : [bindingKey(name(a.load.objects[b.from]), name(a.load.objects[b.to]), b.symbol)],
     ),
   );
   const onlyLdso = [...theirs].filter((x) => !ours.has(x));

@@ -14,6 +14,8 @@ import { elfFindings } from "../checks/index.js";
 import {
   analyseProcess,
   ElfCache,
+  hardeningOf,
+  loadProcess,
   readProcess,
   sweep,
   type ElfAnalysis,
@@ -21,7 +23,13 @@ import {
   type SweepItem,
 } from "../elf/index.js";
 import { emitReport, withOutputOptions, type OutputOptions } from "./common.js";
-import { analysisData, analysisSections, ldsoAgreement, sweepSections } from "./elf-view.js";
+import {
+  analysisData,
+  analysisSections,
+  hardeningSection,
+  ldsoAgreement,
+  sweepSections,
+} from "./elf-view.js";
 
 interface ElfFlags extends OutputOptions {
   pid?: string;
@@ -139,8 +147,9 @@ function runElf(files: string[], flags: ElfFlags): number {
       ...(img.ldLibraryPath === undefined ? {} : { ldLibraryPath: img.ldLibraryPath }),
       ...(img.ldPreload === undefined ? {} : { ldPreload: img.ldPreload }),
     };
-    const first = analyseProcess({ files: new ElfCache(view) }, path, base);
-    for (const o of first.load.objects) known.add(view.resolve(o.path));
+    // What start-up alone loads; the rest of the mappings were dlopen()ed.
+    const startup = loadProcess({ files: new ElfCache(view) }, path, loadOptions(flags, base));
+    for (const o of startup.objects) known.add(view.resolve(o.path));
     const extra = img.mapped
       .filter((m) => !m.deleted && !known.has(view.resolve(m.path)))
       .map((m) => m.path);
@@ -154,8 +163,10 @@ function runElf(files: string[], flags: ElfFlags): number {
   }
   const a = analyseProcess({ files: new ElfCache(view) }, path, loadOptions(flags, base));
   const findings: Finding[] = elfFindings(a);
+  const hardening = hardeningOf(a.load.main.elf);
   const sections: Section[] = analysisSections(a, { bindings: flags.bindings === true, notes });
-  const data: Record<string, unknown> = analysisData(a, flags.bindings === true);
+  sections.splice(1, 0, hardeningSection(hardening));
+  const data: Record<string, unknown> = { ...analysisData(a, flags.bindings === true), hardening };
   if (flags.verifyWithLdso) {
     const v = verifyWithLdso(a, view);
     sections.push(v.section);
@@ -236,7 +247,8 @@ function runSweep(dirs: string[], flags: ElfFlags, startedAt: Date): number {
     },
   });
   bar?.stop();
-  const findings = items.flatMap((i) => (i.analysis ? elfFindings(i.analysis) : []));
+  const perFile = new Map(items.map((i) => [i, i.analysis ? elfFindings(i.analysis) : []]));
+  const findings = [...perFile.values()].flat();
   const errors = items.filter((i) => i.error !== undefined);
   const worst = findings.find((f) => f.severity === "critical" || f.severity === "error");
   const report = makeReport({
@@ -260,7 +272,7 @@ function runSweep(dirs: string[], flags: ElfFlags, startedAt: Date): number {
           ? {
               objects: i.analysis.load.objects.length,
               bindings: i.analysis.bindings.length,
-              findings: elfFindings(i.analysis).map((f) => f.id),
+              findings: (perFile.get(i) ?? []).map((f) => f.id),
             }
           : {}),
       })),

@@ -16,7 +16,7 @@ import {
   statSync,
 } from "node:fs";
 import type { Stats } from "node:fs";
-import { dirname, isAbsolute, join, posix } from "node:path";
+import { isAbsolute, join, posix } from "node:path";
 import { TlsDoctorError } from "./errors.js";
 
 export type PathKind = "file" | "dir" | "symlink" | "other" | "missing";
@@ -178,11 +178,6 @@ export class HostView {
     } catch {
       return undefined;
     }
-  }
-
-  /** The directory of a path in the view (for $ORIGIN and the like). */
-  static dirname(path: string): string {
-    return dirname(path);
   }
 
   #stat(real: string, fn: typeof statSync): PathStat | undefined {

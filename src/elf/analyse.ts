@@ -1,4 +1,10 @@
-import { bindProcess, checkVersions, type Binding, type VersionProblem } from "./loader/bind.js";
+import {
+  bindProcess,
+  checkVersions,
+  definitions,
+  type Binding,
+  type VersionProblem,
+} from "./loader/bind.js";
 import {
   closureOf,
   loadProcess,
@@ -57,7 +63,8 @@ const OPENSSL_API =
 const ALLOCATOR =
   /^(malloc|free|calloc|realloc|memalign|posix_memalign|aligned_alloc|valloc|pvalloc|malloc_usable_size|mallopt|mallinfo2?|_Znwm|_Znam|_ZdlPv|_ZdaPv|_ZnwmRKSt9nothrow_t|_ZnamRKSt9nothrow_t|_ZdlPvm|_ZdaPvm)$/;
 
-const GLIBC_LIB =
+/** glibc's own libraries, by file name or soname. */
+export const GLIBC_LIBRARY =
   /^(libc|libm|libpthread|libdl|librt|libresolv|libutil|libanl|libnsl|libmvec|ld-linux[^/]*)\.so/;
 
 const FAMILIES: readonly [string, RegExp][] = [
@@ -82,7 +89,9 @@ function categoryOf(symbol: string, winner: LoadedObject): Interposition["catego
 }
 
 function typeOfDefinition(elf: ElfFile, symbol: string): Interposition["symbolType"] {
-  const s = elf.dynamicSymbols.find((x) => x.name === symbol && x.shndx !== 0);
+  const s = definitions(elf)
+    .get(symbol)
+    ?.find((x) => x.shndx !== 0);
   if (!s) return "other";
   return s.type === STT.FUNC || s.type === STT.GNU_IFUNC
     ? "function"
@@ -93,9 +102,8 @@ function typeOfDefinition(elf: ElfFile, symbol: string): Interposition["symbolTy
 
 /** Does `elf` define `symbol` (any version) as an exported, callable or data definition? */
 function defines(elf: ElfFile, symbol: string, version: string | undefined): boolean {
-  return elf.dynamicSymbols.some(
+  return (definitions(elf).get(symbol) ?? []).some(
     (s) =>
-      s.name === symbol &&
       s.shndx !== 0 &&
       (s.bind === 1 || s.bind === 2 || s.bind === 10) &&
       (version === undefined ||
@@ -187,7 +195,8 @@ export function analyseProcess(
     if (b.to === 0 && category !== "crypto") continue;
     if (b.symbol.startsWith("_Z") && category === "other") continue;
     // glibc's own libraries (libc, libm …) define some functions twice on purpose.
-    if (GLIBC_LIB.test(base(winner.path)) && losers.every((l) => GLIBC_LIB.test(base(l)))) continue;
+    if (GLIBC_LIBRARY.test(base(winner.path)) && losers.every((l) => GLIBC_LIBRARY.test(base(l))))
+      continue;
     interpositions.push({
       symbol: b.symbol,
       ...(b.version === undefined ? {} : { version: b.version }),

@@ -1,5 +1,5 @@
 import { TlsDoctorError } from "../core/index.js";
-import { DF_1, EM, PT, SHN_UNDEF, SHT, type ElfFile } from "./parse/index.js";
+import { DF_1, DT, EM, PT, SHN_UNDEF, SHT, type ElfFile } from "./parse/index.js";
 
 /**
  * The exploit mitigations an ELF object was built with, in the terms of
@@ -217,8 +217,6 @@ const FORTIFY_ALIASES: ReadonlySet<string> = new Set(["_longjmp", "siglongjmp"])
 const ET_REL = 1;
 const ET_EXEC = 2;
 const ET_DYN = 3;
-/** DT_DEBUG (not in parse's DT table). */
-const DT_DEBUG = 21;
 const PF_X = 1;
 const CANARY_SYMBOLS: ReadonlySet<string> = new Set([
   "__stack_chk_fail",
@@ -280,7 +278,7 @@ function pieKind(elf: ElfFile): PieKind {
       const dyn = elf.dynamic;
       const executable =
         dyn !== undefined &&
-        ((dyn.flags1 & DF_1.PIE) !== 0 || dyn.entries.some((e) => e.tag === DT_DEBUG));
+        ((dyn.flags1 & DF_1.PIE) !== 0 || dyn.entries.some((e) => e.tag === DT.DEBUG));
       if (!executable) return "dso";
       return elf.interpreter === undefined ? "static-pie" : "pie";
     }

@@ -16,7 +16,7 @@ export type {
 export { bindProcess, checkVersions, elfHash } from "./loader/bind.js";
 export type { Binding, VersionProblem } from "./loader/bind.js";
 export type { LoaderPlatform } from "./loader/platform.js";
-export { analyseProcess } from "./analyse.js";
+export { analyseProcess, GLIBC_LIBRARY } from "./analyse.js";
 export type {
   CryptoLibraryCopy,
   ElfAnalysis,
@@ -29,3 +29,4 @@ export { readProcess, parseMaps } from "./process.js";
 export type { ProcessImage } from "./process.js";
 export { hardeningOf, FORTIFIABLE } from "./hardening.js";
 export type { Hardening, PieKind, RelroLevel } from "./hardening.js";
+export { bindingKey, parseLdDebugBindings } from "./loader/ld-debug.js";

@@ -63,7 +63,7 @@ function relocClass(machine: number, type: number): { plt: boolean; copy: boolea
 
 /** Each object's exported definitions by name (the work of its hash table). */
 const definitionIndex = new WeakMap<ElfFile, Map<string, ElfSymbol[]>>();
-function definitions(elf: ElfFile): Map<string, ElfSymbol[]> {
+export function definitions(elf: ElfFile): Map<string, ElfSymbol[]> {
   let m = definitionIndex.get(elf);
   if (m) return m;
   m = new Map();

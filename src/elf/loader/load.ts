@@ -2,7 +2,7 @@ import { posix } from "node:path";
 import { TlsDoctorError } from "../../core/index.js";
 import type { ElfFile } from "../parse/index.js";
 import type { ElfCache } from "./elf-cache.js";
-import { parseLdSoCache, type LdCache } from "./ld-so-cache.js";
+import { parseLdSoCache, type LdCache, type LdCacheEntry } from "./ld-so-cache.js";
 import { loaderPlatform, type LoaderPlatform } from "./platform.js";
 
 const DF_1_NODEFLIB = 0x800;
@@ -86,6 +86,42 @@ function readLdCache(ctx: LoaderContext, notes: string[]): LdCache | undefined {
   return ctx.cache ?? undefined;
 }
 
+/**
+ * Derived once per sweep, not once per program: the platform (it reads
+ * libc.so.6 and /proc/cpuinfo) per ABI, and the cache entries by soname.
+ */
+const platforms = new WeakMap<ElfCache, Map<string, LoaderPlatform>>();
+const cacheIndexes = new WeakMap<LdCache, Map<string, LdCacheEntry[]>>();
+
+function platformFor(files: ElfCache, main: ElfFile): LoaderPlatform {
+  let byAbi = platforms.get(files);
+  if (!byAbi) {
+    byAbi = new Map();
+    platforms.set(files, byAbi);
+  }
+  const key = `${main.class}/${main.endian}/${main.machine}/${main.flags}/${main.interpreter ?? ""}`;
+  let p = byAbi.get(key);
+  if (!p) {
+    p = loaderPlatform(files.view, main);
+    byAbi.set(key, p);
+  }
+  return p;
+}
+
+function cacheEntries(cache: LdCache, name: string): readonly LdCacheEntry[] {
+  let index = cacheIndexes.get(cache);
+  if (!index) {
+    index = new Map();
+    for (const e of cache.entries) {
+      const list = index.get(e.key);
+      if (list) list.push(e);
+      else index.set(e.key, [e]);
+    }
+    cacheIndexes.set(cache, index);
+  }
+  return index.get(name) ?? [];
+}
+
 const sameAbi = (a: ElfFile, b: ElfFile): boolean =>
   a.class === b.class && a.machine === b.machine && a.endian === b.endian;
 
@@ -109,7 +145,7 @@ export function loadProcess(
   }
   if (!mainEntry.ok) throw mainEntry.error;
   const notes: string[] = [];
-  const platform = loaderPlatform(view, mainEntry.elf);
+  const platform = platformFor(ctx.files, mainEntry.elf);
   notes.push(...platform.notes);
   const cache = readLdCache(ctx, notes);
   const objects: LoadedObject[] = [];
@@ -234,8 +270,8 @@ export function loadProcess(
   };
   const fromCache = (name: string, a: Attempt) => {
     if (!cache) return undefined;
-    const candidates = cache.entries.filter(
-      (e) => e.key === name && (e.flags === platform.cacheFlags || e.flags === 1),
+    const candidates = cacheEntries(cache, name).filter(
+      (e) => e.flags === platform.cacheFlags || e.flags === 1,
     );
     const ranked = [
       ...platform.hwcaps.flatMap((h) => candidates.filter((e) => e.hwcapsSubdir === h)),

@@ -1,18 +1,8 @@
 import type { AddressMapper } from "./dynamic.js";
-import { dynValue } from "./dynamic.js";
+import { DT, dynValue } from "./dynamic.js";
 import { ElfError } from "./errors.js";
 import type { ElfClass, ElfDynamicEntry, ElfRelocations } from "./types.js";
 import type { ElfView } from "./view.js";
-
-const DT_PLTRELSZ = 2;
-const DT_RELA = 7;
-const DT_RELASZ = 8;
-const DT_RELAENT = 9;
-const DT_REL = 17;
-const DT_RELSZ = 18;
-const DT_RELENT = 19;
-const DT_PLTREL = 20;
-const DT_JMPREL = 23;
 
 /**
  * The dynamic relocations that name a symbol, as ld.so processes them at
@@ -46,19 +36,19 @@ export function readRelocations(
     }
     ranges.push({ at, size, rela, what });
   };
-  add(DT_RELA, DT_RELASZ, true, "DT_RELA");
-  add(DT_REL, DT_RELSZ, false, "DT_REL");
-  const pltRela = dynValue(entries, DT_PLTREL) === DT_RELA;
-  const jmp = dynValue(entries, DT_JMPREL);
+  add(DT.RELA, DT.RELASZ, true, "DT_RELA");
+  add(DT.REL, DT.RELSZ, false, "DT_REL");
+  const pltRela = dynValue(entries, DT.PLTREL) === DT.RELA;
+  const jmp = dynValue(entries, DT.JMPREL);
   const jmpAt = jmp === undefined ? undefined : map(jmp);
   const inside = jmpAt !== undefined && ranges.some((r) => jmpAt >= r.at && jmpAt < r.at + r.size);
-  if (!inside) add(DT_JMPREL, DT_PLTRELSZ, pltRela, "DT_JMPREL");
+  if (!inside) add(DT.JMPREL, DT.PLTRELSZ, pltRela, "DT_JMPREL");
 
   const syms: number[] = [];
   const types: number[] = [];
   for (const r of ranges) {
     const ent =
-      (r.rela ? dynValue(entries, DT_RELAENT) : dynValue(entries, DT_RELENT)) ??
+      (r.rela ? dynValue(entries, DT.RELAENT) : dynValue(entries, DT.RELENT)) ??
       (cls === 64 ? (r.rela ? 24 : 16) : r.rela ? 12 : 8);
     const min = cls === 64 ? 16 : 8;
     if (ent < min) throw new ElfError(r.what, r.at, `relocation entry size ${ent} is below ${min}`);

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseLdDebugBindings } from "../../elf/index.js";
 
 /** Compiles C source with the system gcc into `dir/out`; throws with gcc's message on failure. */
 export function gcc(
@@ -34,10 +35,5 @@ export function glibcBindings(
     maxBuffer: 1 << 30,
     timeout: 30_000,
   });
-  const out = new Set<string>();
-  for (const line of (r.stderr ?? "").split("\n")) {
-    const m = /binding file (.+?) \[\d+\] to (.+?) \[\d+\]: normal symbol `([^']+)'/.exec(line);
-    if (m && !line.includes("linux-vdso")) out.add(`${m[1]} -> ${m[2]} ${m[3]}`);
-  }
-  return out;
+  return parseLdDebugBindings(r.stderr ?? "");
 }

@@ -37,6 +37,7 @@ test("elf FILE: the interposition is a finding, exit 1; --json carries the bindi
   assert.equal(t.status, 1, t.stderr);
   assert.match(t.stdout, /ELF_FOREIGN_INTERPOSITION/);
   assert.match(t.stdout, /libdummy\.so\.1 answers crypto functions/);
+  assert.match(t.stdout, /Hardening[\s\S]*PIE\s+pie[\s\S]*RUNPATH\s+\/tmp\//);
   const j = run("elf", join(dir, "app"), "--json", "--bindings");
   const r = JSON.parse(j.stdout) as {
     command: string;
@@ -45,6 +46,7 @@ test("elf FILE: the interposition is a finding, exit 1; --json carries the bindi
     };
   };
   assert.equal(r.command, "elf");
+  assert.equal((r.data as unknown as { hardening: { pie: string } }).hardening.pie, "pie");
   assert.ok(
     r.data.bindings.some(
       (b) =>

@@ -42,7 +42,6 @@ import {
 
 const DIRS = ["/usr/bin", "/usr/sbin"];
 const BUDGET_MS = Number(process.env.TLSD_CHECKSEC_BUDGET_MS ?? 20_000);
-const DT_DEBUG = 21;
 const PF_X = 1;
 
 type Prop = "relro" | "canary" | "nx" | "pie" | "rpath" | "runpath" | "symbols";
@@ -141,7 +140,7 @@ const EXCEPTIONS: readonly {
     prop: "pie",
     why: "checksec calls ET_DYN a PIE only if `readelf -d` says DEBUG; DF_1_PIE is the linker's own mark of a PIE",
     applies: ({ elf, cs }) =>
-      cs.pie === "dso" && ((elf.dynamic?.flags1 ?? 0) & DF_1.PIE) !== 0 && !hasTag(elf, DT_DEBUG),
+      cs.pie === "dso" && ((elf.dynamic?.flags1 ?? 0) & DF_1.PIE) !== 0 && !hasTag(elf, DT.DEBUG),
   },
   {
     name: "DEBUG in a dynamic string",
@@ -506,7 +505,7 @@ const PROVOKED: readonly {
     name: "PIE with DT_DEBUG patched to DT_CHECKSUM",
     source: PROG,
     args: [],
-    patch: patchDynTag(DT_DEBUG, DT_CHECKSUM),
+    patch: patchDynTag(DT.DEBUG, DT_CHECKSUM),
     expect: ["PIE without DT_DEBUG"],
   },
   {

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HostView } from "../../core/index.js";
-import { analyseProcess, ElfCache } from "../../elf/index.js";
+import { analyseProcess, bindingKey, ElfCache } from "../../elf/index.js";
 import { elfFindings } from "../../checks/index.js";
 import { gcc, glibcBindings } from "../harness/gcc.js";
 import { spawnSync } from "node:child_process";
@@ -44,7 +44,13 @@ function agreement(program: string, args: string[], env: Record<string, string> 
       .flatMap((b) =>
         b.to === undefined
           ? []
-          : [`${a.load.objects[b.from]?.path} -> ${a.load.objects[b.to]?.path} ${b.symbol}`],
+          : [
+              bindingKey(
+                a.load.objects[b.from]?.path ?? "",
+                a.load.objects[b.to]?.path ?? "",
+                b.symbol,
+              ),
+            ],
       )
       .filter((k) => !RUNTIME_DLSYM.test(k)),
   );
@@ -94,7 +100,7 @@ describe("elf: ld.so emulation against glibc", () => {
     assert.equal(sym.category, "crypto");
     assert.ok(sym.losers.some((l) => l.endsWith("libcrypto.so.3")));
     // glibc binds the same way.
-    const ldso = `${sym.from} -> ${fake} EVP_CIPHER_CTX_new`;
+    const ldso = bindingKey(sym.from, fake, "EVP_CIPHER_CTX_new");
     assert.ok(glibcBindings(smtp, []).has(ldso), "LD_DEBUG shows libssl bound to the dummy");
     const f = elfFindings(r.a).filter((x) => x.id === "ELF_FOREIGN_INTERPOSITION");
     assert.equal(f[0]?.severity, "error");
