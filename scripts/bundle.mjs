@@ -19,6 +19,8 @@ await build({
   banner: {
     js: "import { createRequire as __tlsdCreateRequire } from 'node:module';\nconst require = __tlsdCreateRequire(import.meta.url);",
   },
+  // koffi loads its prebuilt native module from node_modules at run time.
+  external: ["koffi"],
   legalComments: "none",
   logLevel: "warning",
 });

@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   TLSD_TLS_LOCAL: "The local TLS library failed the handshake (an OpenSSL error).",
   TLSD_ABORTED: "The operation was aborted by its caller.",
   TLSD_PARSE: "Bytes could not be parsed; the error names the structure and offset.",
+  TLSD_UNSUPPORTED:
+    "This host cannot do what was asked (no FFI, not root, no such kernel facility).",
   TLSD_INTERNAL: "A bug in tlsdoctor. Please report it with the command line.",
 } as const;
 
