@@ -1,5 +1,12 @@
 import { finding, type Finding, type Severity } from "../core/index.js";
-import { GLIBC_LIBRARY, type ElfAnalysis, type Interposition } from "../elf/index.js";
+import {
+  GLIBC_LIBRARY,
+  hardeningOf,
+  PT,
+  type ElfAnalysis,
+  type Interposition,
+  type SearchPathRisk,
+} from "../elf/index.js";
 
 const list = (xs: readonly string[], max = 8): string =>
   xs.length <= max ? xs.join(", ") : `${xs.slice(0, max).join(", ")} … (${xs.length} in all)`;
@@ -167,6 +174,93 @@ export function elfFindings(a: ElfAnalysis): Finding[] {
         }),
       );
     }
+  }
+  out.push(...searchPathFindings(a.searchPathRisks));
+  out.push(...hardeningFindings(a));
+  return out;
+}
+
+const PROBLEM_TEXT: Readonly<Record<SearchPathRisk["problem"], string>> = {
+  relative:
+    "is relative: ld.so resolves it against the working directory of whoever starts the process",
+  "world-writable": "is writable by every user",
+  "group-writable": "is writable by a group other than root",
+  "foreign-owner": "belongs to a user other than root and the object's owner",
+  creatable: "does not exist, and a user other than root could create it",
+};
+
+/** ELF_RPATH_WRITABLE: one finding per object, each risky element as evidence. */
+export function searchPathFindings(risks: readonly SearchPathRisk[]): Finding[] {
+  const byObject = new Map<string, SearchPathRisk[]>();
+  for (const r of risks) byObject.set(r.object, [...(byObject.get(r.object) ?? []), r]);
+  return [...byObject].map(([object, rs]) => {
+    const worst = rs.some((r) => r.problem === "world-writable" || r.problem === "creatable");
+    const first = rs[0] as SearchPathRisk;
+    return finding({
+      id: "ELF_RPATH_WRITABLE",
+      severity: worst ? "error" : "warning",
+      side: "host",
+      title: `${base(object)}'s ${first.tag} ${first.entry === "" ? "has an empty element" : `entry ${first.entry}`} ${PROBLEM_TEXT[first.problem].split(":")[0] ?? ""}${rs.length > 1 ? ` (${rs.length} entries)` : ""}`,
+      detail: `ld.so searches ${first.tag} before the system directories, so whoever can write a library into one of these directories runs code in every process that loads ${object} — with root's privileges if root runs it. tlsdoctor checks each directory and its ancestors (owner, group and world write bits, the sticky bit).`,
+      evidence: rs.map((r) => ({
+        label: `${r.tag} ${r.entry === "" ? '""' : r.entry}`,
+        value: `${r.at} ${PROBLEM_TEXT[r.problem]}${r.mode === undefined ? "" : ` (mode ${r.mode}, uid ${r.uid ?? "?"}, gid ${r.gid ?? "?"})`}`,
+      })),
+      fix: `Rebuild ${base(object)} without that ${first.tag} (or with an absolute, root-owned directory), or make the directory and its parents root-owned and not group- or world-writable (chmod go-w).`,
+      refs: ["ld.so(8) (Rpath token expansion)", "CWE-426"],
+    });
+  });
+}
+
+/** Hardening of the process: executable stacks anywhere, and a weak main program. */
+export function hardeningFindings(a: ElfAnalysis): Finding[] {
+  const out: Finding[] = [];
+  const execStack = a.load.objects.filter(
+    (o) => (o.elf.type === 2 || o.elf.type === 3) && !hardeningOf(o.elf).nxStack,
+  );
+  if (execStack.length > 0) {
+    out.push(
+      finding({
+        id: "ELF_EXECUTABLE_STACK",
+        severity: "warning",
+        side: "host",
+        title: `${list(
+          execStack.map((o) => base(o.path)),
+          3,
+        )} ${execStack.length === 1 ? "asks" : "ask"} for an executable stack, so ${base(a.load.main.path)}'s stacks are executable`,
+        detail:
+          "An object without a PT_GNU_STACK header, or with one marked executable, makes glibc's ld.so map the stacks of the whole process executable (thread stacks included; it mprotects them when such a library is loaded). A stack overflow then needs no ROP to run code. glibc 2.41 refuses to dlopen such libraries.",
+        evidence: execStack.map((o) => ({
+          label: base(o.path),
+          value: o.elf.programHeaders.some((p) => p.type === PT.GNU_STACK)
+            ? `${o.path}: PT_GNU_STACK has PF_X`
+            : `${o.path}: no PT_GNU_STACK`,
+        })),
+        fix: "Rebuild the object with -Wl,-z,noexecstack (and find the assembly file without a .note.GNU-stack section), or clear the flag with `patchelf --clear-execstack`.",
+        refs: ["glibc elf/dl-load.c (_dl_make_stack_executable)", "checksec(1) NX"],
+      }),
+    );
+  }
+  const h = hardeningOf(a.load.main.elf);
+  const weak = [
+    ...(h.pie === "no-pie" ? ["not PIE (fixed load address: ASLR does not move the program)"] : []),
+    ...(h.relro === "none" ? ["no RELRO (the GOT stays writable)"] : []),
+    ...(h.textrel ? ["text relocations (code pages made writable at load)"] : []),
+  ];
+  if (weak.length > 0) {
+    out.push(
+      finding({
+        id: "ELF_WEAK_HARDENING",
+        severity: "info",
+        side: "host",
+        title: `${base(a.load.main.path)}: ${list(weak.map((w) => w.split(" (")[0] ?? w))}`,
+        detail:
+          "Exploit mitigations that distributions enable by default are missing, so a memory-safety bug in this program (or in a TLS library it parses untrusted input with) is easier to turn into code execution.",
+        evidence: weak.map((w) => ({ label: "missing", value: w })),
+        fix: "Rebuild with -fPIE -pie -Wl,-z,relro,-z,now (Debian: DEB_BUILD_MAINT_OPTIONS=hardening=+all).",
+        refs: ["checksec(1)"],
+      }),
+    );
   }
   return out;
 }

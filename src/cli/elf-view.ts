@@ -1,5 +1,5 @@
 import type { Finding, Section } from "../core/index.js";
-import { bindingKey, parseLdDebugBindings } from "../elf/index.js";
+import { bindingKey, hardeningOf, parseLdDebugBindings } from "../elf/index.js";
 import type { ElfAnalysis, Hardening, LoadedObject, SweepItem } from "../elf/index.js";
 
 const name = (o: LoadedObject | undefined): string => o?.path ?? "(undefined)";
@@ -98,9 +98,14 @@ export function hardeningSection(h: Hardening): Section {
 }
 
 /** The JSON data of one analysed process. */
-export function analysisData(a: ElfAnalysis, bindings: boolean): Record<string, unknown> {
+export function analysisData(
+  a: ElfAnalysis,
+  bindings: boolean,
+  notes: readonly string[] = [],
+): Record<string, unknown> {
   return {
     program: a.load.main.path,
+    notes: [...notes, ...a.load.notes],
     platform: a.load.platform,
     objects: a.load.objects.map((x) => ({
       index: x.index,
@@ -116,6 +121,7 @@ export function analysisData(a: ElfAnalysis, bindings: boolean): Record<string, 
     interpositions: a.interpositions,
     duplicates: a.duplicates,
     undefinedSymbols: a.undefinedSymbols,
+    searchPathRisks: a.searchPathRisks,
     versionProblems: a.versionProblems.map((v) => ({
       ...v,
       object: name(a.load.objects[v.object]),
@@ -164,7 +170,25 @@ export function ldsoAgreement(a: ElfAnalysis, stderr: string): { section: Sectio
   };
 }
 
-/** The summary table of a sweep. */
+/** One file's hardening in a sweep's JSON: checksec's columns, counts for FORTIFY. */
+export function hardeningSummary(h: Hardening): Record<string, unknown> {
+  return {
+    pie: h.pie,
+    relro: h.relro,
+    bindNow: h.bindNow,
+    nxStack: h.nxStack,
+    stackProtector: h.stackProtector,
+    fortified: h.fortify.fortified.length,
+    fortifiable: h.fortify.fortifiable.length,
+    ibt: h.cet.ibt,
+    shstk: h.cet.shstk,
+    rpath: h.rpath.length > 0 ? h.rpath.join(":") : null,
+    runpath: h.runpath.length > 0 ? h.runpath.join(":") : null,
+    textrel: h.textrel,
+  };
+}
+
+/** The summary tables of a sweep: what was read, the findings, and hardening like checksec's. */
 export function sweepSections(
   items: readonly SweepItem[],
   findings: readonly Finding[],
@@ -172,6 +196,14 @@ export function sweepSections(
   const byId = new Map<string, number>();
   for (const f of findings) byId.set(f.id, (byId.get(f.id) ?? 0) + 1);
   const dynamic = items.filter((i) => i.analysis).length;
+  const hs = items.flatMap((i) => (i.elf ? [hardeningOf(i.elf)] : []));
+  const count = (p: (h: Hardening) => boolean): string => {
+    const n = hs.filter(p).length;
+    return `${n} (${hs.length === 0 ? 0 : Math.round((100 * n) / hs.length)}%)`;
+  };
+  const programs = hs.filter((h) => h.pie !== "dso" && h.pie !== "rel");
+  const pct = (n: number, of: number): string =>
+    `${n} (${of === 0 ? 0 : Math.round((100 * n) / of)}%)`;
   return [
     {
       kind: "table",
@@ -183,6 +215,29 @@ export function sweepSections(
         ["static or not loadable", String(items.filter((i) => !i.analysis && !i.error).length)],
         ["unreadable or malformed", String(items.filter((i) => i.error).length)],
         ...[...byId].sort((x, y) => y[1] - x[1]).map(([id, n]) => [id, String(n)]),
+      ],
+    },
+    {
+      kind: "table",
+      title: `Hardening (${hs.length} ELF files, ${programs.length} programs)`,
+      columns: ["property", "files"],
+      rows: [
+        [
+          "PIE (programs)",
+          pct(
+            programs.filter((h) => h.pie === "pie" || h.pie === "static-pie").length,
+            programs.length,
+          ),
+        ],
+        ["full RELRO", count((h) => h.relro === "full")],
+        ["partial RELRO", count((h) => h.relro === "partial")],
+        ["no RELRO", count((h) => h.relro === "none")],
+        ["NX stack", count((h) => h.nxStack)],
+        ["stack protector", count((h) => h.stackProtector)],
+        ["FORTIFY (any __*_chk)", count((h) => h.fortify.fortified.length > 0)],
+        ["CET IBT + SHSTK", count((h) => h.cet.ibt && h.cet.shstk)],
+        ["RPATH or RUNPATH", count((h) => h.rpath.length > 0 || h.runpath.length > 0)],
+        ["TEXTREL", count((h) => h.textrel)],
       ],
     },
   ];

@@ -27,6 +27,7 @@ import {
   analysisData,
   analysisSections,
   hardeningSection,
+  hardeningSummary,
   ldsoAgreement,
   sweepSections,
 } from "./elf-view.js";
@@ -51,7 +52,10 @@ which object answers each call. It never runs the program (unless you ask for
 
 Findings: ELF_FOREIGN_INTERPOSITION (seeds/002: a library's dummy CRYPTO_lock
 winning over libcrypto's), ELF_DUPLICATE_CRYPTO_LIBRARY, ELF_MISSING_LIBRARY,
-ELF_UNDEFINED_SYMBOL, ELF_NEEDS_NEWER_GLIBC. 'tlsdoctor explain ID' tells more.
+ELF_UNDEFINED_SYMBOL, ELF_NEEDS_NEWER_GLIBC, ELF_RPATH_WRITABLE (an RPATH
+directory others can write to), ELF_EXECUTABLE_STACK, ELF_WEAK_HARDENING.
+The Hardening section reads like checksec: PIE, RELRO, BIND_NOW, NX, canary,
+FORTIFY, CET. 'tlsdoctor explain ID' tells more.
 
 Examples:
   tlsdoctor elf /usr/lib/postfix/sbin/smtp
@@ -166,7 +170,10 @@ function runElf(files: string[], flags: ElfFlags): number {
   const hardening = hardeningOf(a.load.main.elf);
   const sections: Section[] = analysisSections(a, { bindings: flags.bindings === true, notes });
   sections.splice(1, 0, hardeningSection(hardening));
-  const data: Record<string, unknown> = { ...analysisData(a, flags.bindings === true), hardening };
+  const data: Record<string, unknown> = {
+    ...analysisData(a, flags.bindings === true, notes),
+    hardening,
+  };
   if (flags.verifyWithLdso) {
     const v = verifyWithLdso(a, view);
     sections.push(v.section);
@@ -248,7 +255,15 @@ function runSweep(dirs: string[], flags: ElfFlags, startedAt: Date): number {
   });
   bar?.stop();
   const perFile = new Map(items.map((i) => [i, i.analysis ? elfFindings(i.analysis) : []]));
-  const findings = [...perFile.values()].flat();
+  // A library's writable RPATH shows in every program that loads it: once is enough.
+  const seen = new Set<string>();
+  const findings = [...perFile.values()].flat().filter((f) => {
+    if (f.id !== "ELF_RPATH_WRITABLE") return true;
+    const k = `${f.title}\u0000${JSON.stringify(f.evidence)}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
   const errors = items.filter((i) => i.error !== undefined);
   const worst = findings.find((f) => f.severity === "critical" || f.severity === "error");
   const report = makeReport({
@@ -268,6 +283,7 @@ function runSweep(dirs: string[], flags: ElfFlags, startedAt: Date): number {
       files: items.map((i) => ({
         path: i.path,
         ...(i.error ? { error: i.error } : {}),
+        ...(i.elf ? { hardening: hardeningSummary(hardeningOf(i.elf)) } : {}),
         ...(i.analysis
           ? {
               objects: i.analysis.load.objects.length,

@@ -14,6 +14,7 @@ import {
   type LoaderContext,
 } from "./loader/load.js";
 import { STT, type ElfFile } from "./parse/index.js";
+import { searchPathRisks, type SearchPathRisk } from "./search-path-risk.js";
 
 /** A reference that binds outside its object's own dependency closure although the closure defines it. */
 export interface Interposition {
@@ -54,6 +55,8 @@ export interface ElfAnalysis {
   readonly duplicates: readonly CryptoLibraryCopy[];
   readonly undefinedSymbols: readonly UndefinedReference[];
   readonly versionProblems: readonly VersionProblem[];
+  /** DT_RPATH/DT_RUNPATH elements of the loaded objects that others could write to. */
+  readonly searchPathRisks: readonly SearchPathRisk[];
 }
 
 const CRYPTO_PREFIX =
@@ -62,6 +65,9 @@ const OPENSSL_API =
   /^(EVP_|CRYPTO_|SSL_|OPENSSL_|X509_|BIO_|PEM_|RSA_|EC_KEY_|BN_|RAND_|HMAC_|d2i_|i2d_|ERR_get_error|ERR_error_string)/;
 const ALLOCATOR =
   /^(malloc|free|calloc|realloc|memalign|posix_memalign|aligned_alloc|valloc|pvalloc|malloc_usable_size|mallopt|mallinfo2?|_Znwm|_Znam|_ZdlPv|_ZdaPv|_ZnwmRKSt9nothrow_t|_ZnamRKSt9nothrow_t|_ZdlPvm|_ZdaPvm)$/;
+
+/** OpenSSL-named exports that make a library "a bundled copy" when OpenSSL itself is not loaded. */
+const BUNDLED_COPY_MIN = 16;
 
 /** glibc's own libraries, by file name or soname. */
 export const GLIBC_LIBRARY =
@@ -216,6 +222,11 @@ export function analyseProcess(
     if (distinct.size >= 2)
       duplicates.push({ family, objects: hits.map((o) => o.path), kind: "copies" });
   }
+  // A library that defines OpenSSL's names: where OpenSSL is in the process
+  // too, the names both define are the collision; without it, only a
+  // sizeable set (a bundled copy) is worth saying — haproxy's own
+  // SSL_CTX_keylog helper is not OpenSSL's.
+  const openssl = objects.filter((o) => /^lib(crypto|ssl)\.so/.test(nameOf(o)));
   for (const o of objects) {
     const n = nameOf(o);
     if (/^lib(crypto|ssl)\.so/.test(n)) continue;
@@ -225,10 +236,11 @@ export function analyseProcess(
           s.shndx !== 0 &&
           s.type === STT.FUNC &&
           (s.bind === 1 || s.bind === 2) &&
-          OPENSSL_API.test(s.name),
+          OPENSSL_API.test(s.name) &&
+          (openssl.length === 0 || openssl.some((x) => defines(x.elf, s.name, undefined))),
       )
       .map((s) => s.name);
-    if (names.length > 0) {
+    if (names.length >= (openssl.length === 0 ? BUNDLED_COPY_MIN : 1)) {
       duplicates.push({
         family: "OpenSSL API",
         objects: [o.path],
@@ -244,5 +256,6 @@ export function analyseProcess(
     duplicates,
     undefinedSymbols,
     versionProblems: checkVersions(load),
+    searchPathRisks: searchPathRisks(ctx.files.view, objects, load.platform),
   };
 }

@@ -230,6 +230,18 @@ const CANARY_SYMBOLS: ReadonlySet<string> = new Set([
  * (ET_CORE, ET_NONE, OS- or processor-specific types).
  */
 export function hardeningOf(elf: ElfFile): Hardening {
+  let h = memo.get(elf);
+  if (h === undefined) {
+    h = computeHardening(elf);
+    memo.set(elf, h);
+  }
+  return h;
+}
+
+/** One answer per parsed file: a sweep asks about each library once per program that loads it. */
+const memo = new WeakMap<ElfFile, Hardening>();
+
+function computeHardening(elf: ElfFile): Hardening {
   const dyn = elf.dynamic;
   const has = (type: number): boolean => elf.programHeaders.some((p) => p.type === type);
   const stack = elf.programHeaders.find((p) => p.type === PT.GNU_STACK);

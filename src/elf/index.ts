@@ -30,3 +30,7 @@ export type { ProcessImage } from "./process.js";
 export { hardeningOf, FORTIFIABLE } from "./hardening.js";
 export type { Hardening, PieKind, RelroLevel } from "./hardening.js";
 export { bindingKey, parseLdDebugBindings } from "./loader/ld-debug.js";
+export { searchPathRisks } from "./search-path-risk.js";
+export type { SearchPathProblem, SearchPathRisk } from "./search-path-risk.js";
+export { expandSearchPath, originOf } from "./loader/search-path.js";
+export type { SearchEntry } from "./loader/search-path.js";

@@ -1,9 +1,9 @@
-import { posix } from "node:path";
 import { TlsDoctorError } from "../../core/index.js";
 import type { ElfFile } from "../parse/index.js";
 import type { ElfCache } from "./elf-cache.js";
 import { parseLdSoCache, type LdCache, type LdCacheEntry } from "./ld-so-cache.js";
 import { loaderPlatform, type LoaderPlatform } from "./platform.js";
+import { expandSearchPath, originOf } from "./search-path.js";
 
 const DF_1_NODEFLIB = 0x800;
 
@@ -178,25 +178,13 @@ export function loadProcess(
 
   // The executable's $ORIGIN comes from /proc/self/exe: symlinks resolved.
   const main = add(mainPath, mainEntry, "main", undefined, mainPath);
-  const origin = (o: LoadedObject): string =>
-    o.index === 0 ? posix.dirname(view.resolve(o.path)) : posix.dirname(o.path);
-
-  const expand = (list: string, o: LoadedObject | undefined): string[] => {
-    const out: string[] = [];
-    for (const raw of list.split(":")) {
-      if (raw === "") continue;
-      let d = raw;
-      if (/\$(\{ORIGIN\}|ORIGIN\b)/.test(d)) {
-        if (!o) continue;
-        d = d.replace(/\$(\{ORIGIN\}|ORIGIN\b)/g, origin(o));
-      }
-      d = d
-        .replace(/\$(\{LIB\}|LIB\b)/g, platform.lib)
-        .replace(/\$(\{PLATFORM\}|PLATFORM\b)/g, platform.platform);
-      out.push(posix.normalize(d).replace(/\/+$/, "") || "/");
-    }
-    return out;
-  };
+  // Empty elements (the current directory) and unexpandable ones are not
+  // searched here: tlsdoctor does not know the process's working directory.
+  // searchPathRisks reports them.
+  const expand = (list: string, o: LoadedObject | undefined): string[] =>
+    expandSearchPath(list, o === undefined ? undefined : originOf(view, o), platform).flatMap(
+      (e) => (e.dir === undefined || e.dir === "" ? [] : [e.dir]),
+    );
 
   /** The subdirectories ld.so tries in each search directory, most specific first. */
   const subdirs = [
