@@ -9,8 +9,19 @@ export function deadlineSignal(ms: number, parent?: AbortSignal): AbortSignal {
     throw new RangeError(`Cannot set deadline: ${ms} ms is not a positive number`);
   }
   const timeout = AbortSignal.timeout(ms);
-  return parent === undefined ? timeout : AbortSignal.any([timeout, parent]);
+  if (parent === undefined) return timeout;
+  const signal = AbortSignal.any([timeout, parent]);
+  // AbortSignal.any holds its sources weakly, and a timeout signal that is
+  // garbage-collected never fires: once nothing else referred to `timeout`,
+  // a GC at the wrong moment left a silent server's probe waiting forever
+  // (scan-hostile, after a larger module graph changed GC timing). The
+  // combined signal now keeps its timeout alive for as long as it lives.
+  keepAlive.set(signal, timeout);
+  return signal;
 }
+
+/** Combined signal → the timeout signal it must not outlive. */
+const keepAlive = new WeakMap<AbortSignal, AbortSignal>();
 
 /** True when the signal fired because of its timeout, not a caller's abort. */
 export function isTimeoutReason(reason: unknown): boolean {
