@@ -13,6 +13,7 @@
 // handed to every tool, so all of them look at the same files.
 //
 // Usage: npm run bench:elf   (needs `npm run build`; libtree and checksec installed)
+import { Buffer } from "node:buffer";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, openSync, readSync, closeSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -7,10 +7,10 @@ import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-await build({
+// TLSD_DIST=DIR bundles the tree compiled into DIR (as run-tests.mjs runs it).
+const dist = process.env.TLSD_DIST ?? "dist";
+const common = {
   absWorkingDir: root,
-  entryPoints: ["dist/cli/main.js"],
-  outfile: "dist/tlsdoctor.mjs",
   bundle: true,
   platform: "node",
   format: "esm",
@@ -23,4 +23,12 @@ await build({
   external: ["koffi"],
   legalComments: "none",
   logLevel: "warning",
+};
+await build({ ...common, entryPoints: [`${dist}/cli/main.js`], outfile: `${dist}/tlsdoctor.mjs` });
+// The child `tlsdoctor chroot` starts to chroot and call getaddrinfo: a script of its own,
+// beside the bundle, where host/chroot.ts looks for it (new URL("./resolve-child.mjs", import.meta.url)).
+await build({
+  ...common,
+  entryPoints: [`${dist}/host/resolve-child.js`],
+  outfile: `${dist}/resolve-child.mjs`,
 });

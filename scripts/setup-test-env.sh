@@ -20,6 +20,7 @@ PKGS=(
   sslscan testssl.sh
   nginx-light haproxy
   gcc libc6-dev checksec binutils
+  libkrb5-3 iproute2 libssl-dev
 )
 
 missing=()

@@ -1,11 +1,137 @@
-import { emitError } from "./common.js";
-import { unbuiltError } from "./unbuilt.js";
+import { HostView, type Attempt, type Finding, type Section } from "../core/index.js";
+import {
+  chrootFindings,
+  diagnoseProbe,
+  hostChecks,
+  loadStores,
+  runHostChecks,
+} from "../checks/index.js";
+import {
+  analyseChroot,
+  gatherChrootLive,
+  processChroot,
+  type DaemonAnalysis,
+} from "../host/index.js";
+import { parseTarget, probe } from "../wire/index.js";
+import { emitReport, type OutputOptions } from "./common.js";
+import { hostReport, progressLine } from "./host.js";
+
+/** Local TLS listeners probed at most, and each probe's deadline. */
+const MAX_PROBES = 16;
+const PROBE_TIMEOUT_MS = 5_000;
+
+/** A listener's address as something to connect to from this host. */
+function localAddress(address: string): string {
+  if (address === "0.0.0.0") return "127.0.0.1";
+  if (address === "::" || address === "::ffff:0.0.0.0") return "[::1]";
+  return address.includes(":") ? `[${address}]` : address;
+}
+
+export interface DoctorFlags extends OutputOptions {
+  progress?: boolean;
+}
 
 /**
- * `tlsdoctor` with no command: the host audit (DESIGN.md "doctor"). It runs
- * the host, listener and log checks, which land in issues 5 and 6; until then
- * it says so honestly and exits 2.
+ * `tlsdoctor` with no command: every host check on this machine, then a
+ * probe of each local TLS listener the daemons check found (on its own
+ * address, over loopback for wildcard listeners), and the chroot audit of
+ * every chrooted TLS daemon (seeds/004) — one report, worst first.
  */
-export function runDoctor(opts: { json?: boolean }): number {
-  return emitError(unbuiltError("", 5), opts);
+export async function runDoctor(flags: DoctorFlags): Promise<number> {
+  const startedAt = new Date();
+  const view = new HostView("/");
+  const line = progressLine(flags.progress !== false && !flags.json && !flags.quiet);
+  const run = runHostChecks(view, hostChecks(), {
+    live: true,
+    onProgress: (done, total, id) =>
+      line(done < total ? `tlsdoctor: ${id} (${done + 1}/${total})…` : undefined),
+  });
+  const extraFindings: Finding[] = [];
+  const extraAttempts: Attempt[] = [];
+  const extraSections: Section[] = [];
+  const daemons = run.analyses.daemons as DaemonAnalysis | undefined;
+
+  // Probe the local TLS listeners the daemons check found.
+  const targets = new Map<string, string>();
+  for (const d of daemons?.daemons ?? []) {
+    for (const l of d.listens) {
+      if (l.scheme === undefined || !l.proto.startsWith("tcp")) continue;
+      const t = `${l.scheme}://${localAddress(l.address)}:${l.port}`;
+      if (!targets.has(t)) targets.set(t, `${d.comm} (pid ${d.pid})`);
+    }
+  }
+  const list = [...targets].slice(0, MAX_PROBES);
+  if (targets.size > MAX_PROBES) {
+    extraAttempts.push({
+      id: "probe",
+      status: "skipped",
+      reason: `${targets.size - MAX_PROBES} more listeners not probed (limit ${MAX_PROBES}): use tlsdoctor probe`,
+    });
+  }
+  if (list.length > 0) {
+    const stores = loadStores({});
+    const rows: string[][] = [];
+    let done = 0;
+    await Promise.all(
+      list.map(async ([text, who]) => {
+        try {
+          const r = await probe(parseTarget(text), { timeoutMs: PROBE_TIMEOUT_MS });
+          const d = diagnoseProbe(r, stores);
+          extraFindings.push(...d.findings.map((f) => ({ ...f, title: `${text}: ${f.title}` })));
+          rows.push([text, who, d.verdict.ok ? "ok" : "problem", d.verdict.summary]);
+          extraAttempts.push({ id: `probe ${text}`, status: "ok" });
+        } catch (e) {
+          const why = e instanceof Error ? e.message : String(e);
+          rows.push([text, who, "failed", why]);
+          extraAttempts.push({ id: `probe ${text}`, status: "failed", reason: why });
+        }
+        line(`tlsdoctor: probed ${++done}/${list.length} local listeners…`);
+      }),
+    );
+    line(undefined);
+    extraSections.push({
+      kind: "table",
+      title: "Local TLS listeners, probed",
+      columns: ["target", "daemon", "result", "summary"],
+      rows: rows.sort((a, b) => (a[0] ?? "").localeCompare(b[0] ?? "")),
+    });
+  }
+
+  // Chrooted TLS daemons: what their resolver and files look like from inside.
+  const seenRoots = new Set<string>();
+  for (const d of daemons?.daemons ?? []) {
+    if (!d.tls || !d.chrooted || seenRoots.has(d.root)) continue;
+    seenRoots.add(d.root);
+    try {
+      const proc = processChroot(d.pid);
+      const live = gatherChrootLive(proc.dir, {
+        process: proc.process,
+        ...(proc.glibc === undefined ? {} : { glibc: proc.glibc }),
+      });
+      extraFindings.push(...chrootFindings(analyseChroot(new HostView(proc.dir), live)));
+      extraAttempts.push({ id: `chroot ${d.root}`, status: "ok" });
+    } catch (e) {
+      extraAttempts.push({
+        id: `chroot ${d.root}`,
+        status: "failed",
+        reason: e instanceof Error ? e.message : String(e),
+      });
+    }
+  }
+  extraAttempts.push({
+    id: "logs",
+    status: "skipped",
+    reason: "log analysis lands with 'tlsdoctor logs' (issue 6)",
+  });
+
+  const report = hostReport(
+    {
+      ...run,
+      findings: [...run.findings, ...extraFindings],
+      attempts: [...run.attempts, ...extraAttempts],
+      sections: [...run.sections, ...extraSections],
+    },
+    { command: "doctor", target: "this host", startedAt },
+  );
+  return emitReport(report, flags);
 }

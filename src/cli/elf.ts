@@ -11,6 +11,7 @@ import {
   type Section,
 } from "../core/index.js";
 import { elfFindings } from "../checks/index.js";
+import { processFilesRoot } from "../host/index.js";
 import {
   analyseProcess,
   ElfCache,
@@ -143,9 +144,17 @@ function runElf(files: string[], flags: ElfFlags): number {
   if (flags.pid !== undefined) {
     if (!/^\d+$/.test(flags.pid))
       throw new TlsDoctorError("TLSD_USAGE", `Cannot use --pid ${flags.pid}: not a process id`);
-    const img = readProcess(new HostView("/"), Number(flags.pid));
-    view = new HostView(img.root);
-    path = img.exe;
+    const live = new HostView("/");
+    const img = readProcess(live, Number(flags.pid));
+    // A daemon that chroot()s after start-up (haproxy, Postfix's smtpd) was
+    // loaded from the host's files: its exe lies outside its root.
+    const sameMountNamespace =
+      live.readlink("/proc/self/ns/mnt") === live.readlink(`/proc/${img.pid}/ns/mnt`);
+    const where = processFilesRoot(live, { ...img, sameMountNamespace });
+    if (where === undefined)
+      throw new TlsDoctorError("TLSD_UNSUPPORTED", `Cannot read the files of process ${img.pid}`);
+    view = new HostView(where.root);
+    path = where.strip(img.exe);
     const known = new Set<string>();
     base = {
       ...(img.ldLibraryPath === undefined ? {} : { ldLibraryPath: img.ldLibraryPath }),
@@ -155,6 +164,7 @@ function runElf(files: string[], flags: ElfFlags): number {
     const startup = loadProcess({ files: new ElfCache(view) }, path, loadOptions(flags, base));
     for (const o of startup.objects) known.add(view.resolve(o.path));
     const extra = img.mapped
+      .map((m) => ({ ...m, path: where.strip(m.path) }))
       .filter((m) => !m.deleted && !known.has(view.resolve(m.path)))
       .map((m) => m.path);
     base = { ...base, dlopen: extra };

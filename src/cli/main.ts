@@ -6,8 +6,11 @@ import { registerProbe } from "./probe.js";
 import { registerReplay } from "./replay.js";
 import { registerScan } from "./scan.js";
 import { registerElf } from "./elf.js";
+import { registerChroot } from "./chroot.js";
+import { registerHost } from "./host.js";
+import { registerCollect } from "./collect.js";
 import { registerUnbuilt } from "./unbuilt.js";
-import { runDoctor } from "./doctor.js";
+import { runDoctor, type DoctorFlags } from "./doctor.js";
 
 /**
  * The tlsdoctor command line. Each command lives in its own file and hands a
@@ -30,14 +33,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
-    .option("--json", "JSON output")
-    .action((opts: { json?: boolean }) => {
-      setExit(runDoctor(opts));
+    .option("--json", "print the report as JSON (schema/report.v1.json) on stdout")
+    .option("-q, --quiet", "text output: only findings and the verdict")
+    .option("--no-color", "never colour the text output")
+    .option("--no-progress", "no progress line on stderr")
+    .action(async (opts: DoctorFlags) => {
+      setExit(await runDoctor(opts));
     });
   registerProbe(program, setExit);
   registerScan(program, setExit);
   registerReplay(program, setExit);
   registerElf(program, setExit);
+  registerChroot(program, setExit);
+  registerHost(program, setExit);
+  registerCollect(program, setExit);
   registerUnbuilt(program, setExit);
   program.addHelpText(
     "after",

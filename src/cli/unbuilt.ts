@@ -4,17 +4,6 @@ import { emitError } from "./common.js";
 
 /** Commands of DESIGN.md that are not built yet, and the issue that builds each. */
 export const UNBUILT = {
-  host: {
-    args: "",
-    summary:
-      "host checks: kernel, libc, entropy, limits, kernel crypto, trust store, TLS library config (--root DIR for a snapshot)",
-    issue: 5,
-  },
-  chroot: {
-    args: "[dir]",
-    summary: "what TLS and name resolution need inside a chroot (--pid N for a process's root)",
-    issue: 5,
-  },
   explain: {
     args: "<text|code|finding-id>",
     summary: "decode an OpenSSL/GnuTLS error, alert, verify code or finding id",
@@ -25,18 +14,13 @@ export const UNBUILT = {
     summary: "find TLS and crypto failures in logs and group them by cause",
     issue: 6,
   },
-  collect: {
-    args: "",
-    summary: "snapshot this host for offline analysis (tlsdoctor host --root)",
-    issue: 5,
-  },
 } as const;
 
 export function unbuiltError(name: string, issue: number): TlsDoctorError {
   const what = name === "" ? "'tlsdoctor' with no command (the host audit)" : `'tlsdoctor ${name}'`;
   return new TlsDoctorError(
     "TLSD_NOT_BUILT",
-    `${what} is not built yet (planned in issue ${issue}); today tlsdoctor can run 'probe TARGET', 'scan TARGET…', 'replay FILE TARGET' and 'elf FILE'. See 'tlsdoctor --help'.`,
+    `${what} is not built yet (planned in issue ${issue}); today tlsdoctor can run the host audit ('tlsdoctor'), 'probe TARGET', 'scan TARGET…', 'replay FILE TARGET', 'elf FILE', 'host', 'chroot DIR' and 'collect'. See 'tlsdoctor --help'.`,
     { details: { command: name === "" ? "doctor" : name, issue } },
   );
 }

@@ -31,7 +31,31 @@ export interface PathStat {
   readonly dev: number;
   readonly ino: number;
   readonly mtimeMs: number;
+  /** Device number of a character or block device (major << 8 | minor for small numbers), else 0. */
+  readonly rdev: number;
 }
+
+/** What a {@link HostView} was asked for: `tlsdoctor collect` snapshots exactly these paths. */
+export interface HostAccess {
+  readonly op: "read" | "list" | "stat" | "lstat" | "readlink";
+  /** The path inside the view, as asked. */
+  readonly path: string;
+}
+
+export interface HostViewOptions {
+  /** Called for every access, before it happens (the access may then fail). */
+  readonly onAccess?: (a: HostAccess) => void;
+}
+
+/**
+ * Facts a snapshot keeps about paths that cannot be files in a tar archive:
+ * device nodes (/dev/urandom) and the like. `collect` writes them to
+ * DIR/.tlsdoctor/paths.json; a HostView rooted at DIR answers stat() from it
+ * for paths that are not there.
+ */
+export const SNAPSHOT_PATHS_FILE = ".tlsdoctor/paths.json";
+
+type RecordedStats = Readonly<Record<string, PathStat>>;
 
 /** Symlink hops before ELOOP, as Linux's MAXSYMLINKS (40). */
 const MAX_HOPS = 40;
@@ -46,8 +70,35 @@ export class HostView {
   /** The directory that stands for `/`; "/" for the live host. */
   readonly root: string;
 
-  constructor(root = "/") {
+  readonly #onAccess: ((a: HostAccess) => void) | undefined;
+  #recorded: RecordedStats | undefined;
+
+  constructor(root = "/", options: HostViewOptions = {}) {
     this.root = root === "" ? "/" : root;
+    this.#onAccess = options.onAccess;
+  }
+
+  /** The access hook this view reports to (collect's recorder), for views derived from it. */
+  get onAccess(): ((a: HostAccess) => void) | undefined {
+    return this.#onAccess;
+  }
+
+  /** Stats a snapshot recorded for paths it could not store (device nodes). */
+  #recordedStat(path: string): PathStat | undefined {
+    if (this.live) return undefined;
+    if (this.#recorded === undefined) {
+      this.#recorded = {};
+      try {
+        const parsed = JSON.parse(
+          readFileSync(join(this.root, SNAPSHOT_PATHS_FILE), "utf8"),
+        ) as unknown;
+        if (typeof parsed === "object" && parsed !== null) this.#recorded = parsed as RecordedStats;
+      } catch {
+        // Not a snapshot made by collect, or no such facts: plain files only.
+      }
+    }
+    const r = this.#recorded[posix.resolve("/", path)];
+    return r !== undefined && typeof r.mode === "number" ? r : undefined;
   }
 
   get live(): boolean {
@@ -112,6 +163,7 @@ export class HostView {
 
   /** Bytes of a regular file, following symlinks. TLSD_FILE when missing, not a file or too big. */
   readBytes(path: string, maxBytes = DEFAULT_MAX_READ): Uint8Array {
+    this.#onAccess?.({ op: "read", path });
     const real = this.hostPath(path);
     let s: Stats;
     try {
@@ -150,6 +202,7 @@ export class HostView {
 
   /** Entry names of a directory, sorted. TLSD_FILE on error. */
   listDir(path: string): string[] {
+    this.#onAccess?.({ op: "list", path });
     try {
       return readdirSync(this.hostPath(path)).sort();
     } catch (e) {
@@ -159,12 +212,14 @@ export class HostView {
 
   /** stat (following symlinks), or undefined when the path does not exist or cannot be read. */
   stat(path: string): PathStat | undefined {
-    return this.#stat(this.hostPath(path), statSync);
+    this.#onAccess?.({ op: "stat", path });
+    return this.#stat(this.hostPath(path), statSync) ?? this.#recordedStat(path);
   }
 
   /** lstat: the path itself, a symlink reported as one. */
   lstat(path: string): PathStat | undefined {
-    return this.#stat(this.hostPath(path, false), lstatSync);
+    this.#onAccess?.({ op: "lstat", path });
+    return this.#stat(this.hostPath(path, false), lstatSync) ?? this.#recordedStat(path);
   }
 
   kind(path: string): PathKind {
@@ -173,6 +228,7 @@ export class HostView {
 
   /** A symlink's target as stored, or undefined. */
   readlink(path: string): string | undefined {
+    this.#onAccess?.({ op: "readlink", path });
     try {
       return readlinkSync(this.hostPath(path, false));
     } catch {
@@ -192,6 +248,7 @@ export class HostView {
         dev: s.dev,
         ino: s.ino,
         mtimeMs: s.mtimeMs,
+        rdev: s.rdev,
       };
     } catch {
       return undefined;

@@ -31,3 +31,20 @@ export type {
 } from "./verify.js";
 export { verifyAgainstStores } from "./compare.js";
 export type { StoreSet, StoresVerdict, TrustDiagnosis } from "./compare.js";
+export { auditTrustStore } from "./trust-audit.js";
+export type {
+  TrustAudit,
+  TrustAuditOptions,
+  RootRef,
+  MissingRoot,
+  ExtraRoot,
+  CertProblem,
+  LinkProblem,
+  LinkProblemKind,
+  BundleFacts,
+  HashDirFacts,
+} from "./trust-audit.js";
+export { readCaPackage } from "./ca-package.js";
+export type { CaPackage } from "./ca-package.js";
+export { subjectHashes, canonicalName, certIdentity } from "./subject-hash.js";
+export { WIDELY_USED_ROOTS, REMOVED_ROOTS, LOCAL_ANCHOR_DIRS } from "./root-lists.js";
