@@ -130,7 +130,7 @@ export function analyseProcess(
   options: LoadOptions = {},
 ): ElfAnalysis {
   const load = loadProcess(ctx, path, options);
-  const bindings = bindProcess(load);
+  const bindings = bindProcess(load, ctx.files);
   const { objects } = load;
   const closures = new Map<number, Set<number>>();
   const closure = (i: number): Set<number> => {

@@ -146,6 +146,106 @@ const bindsLocally = (s: ElfSymbol): boolean =>
   s.visibility === STV.INTERNAL ||
   s.visibility === STV.PROTECTED;
 
+/** A relocation's lookup, as {@link bindProcess} memoises it. */
+interface Reference {
+  /** The binding; when not `own`, made without looking at the executable. */
+  readonly binding: Binding;
+  readonly want: WantedVersion | undefined;
+  readonly plt: boolean;
+  readonly copy: boolean;
+  /** Answered by the object itself before the scope (DT_SYMBOLIC, protected). */
+  readonly own: boolean;
+}
+
+/** `b`, answered by the executable's definition `def` instead. */
+function answeredByMain(b: Binding, def: ElfSymbol): Binding {
+  return {
+    from: b.from,
+    symbol: b.symbol,
+    ...(b.version === undefined ? {} : { version: b.version }),
+    ...(b.versionFile === undefined ? {} : { versionFile: b.versionFile }),
+    to: 0,
+    ...toVersionOf(def),
+    weakRef: b.weakRef,
+    copy: b.copy,
+  };
+}
+
+const memos = new WeakMap<object, Map<string, readonly Reference[]>>();
+
+const toVersionOf = (def: ElfSymbol | undefined): { toVersion?: string } => {
+  const tv = def?.version;
+  return tv?.name === undefined || tv.index <= 1 ? {} : { toVersion: tv.name };
+};
+
+/**
+ * Every symbol reference of `o` looked up in `scope` (DT_SYMBOLIC objects
+ * and protected definitions: the object itself first). Without
+ * `withMain` the executable (index 0) is left out of the search, for the
+ * caller to try first.
+ */
+function references(
+  objects: readonly LoadedObject[],
+  o: LoadedObject,
+  scope: readonly number[],
+  withMain: boolean,
+): Reference[] {
+  const elf = o.elf;
+  const out: Reference[] = [];
+  const seen = new Set<string>();
+  const { symbols, types } = elf.relocations;
+  for (let r = 0; r < symbols.length; r++) {
+    const sym = elf.dynamicSymbols[symbols[r] as number];
+    if (!sym || sym.name === "") continue;
+    if (bindsLocally(sym)) continue;
+    const cls = relocClass(elf.machine, types[r] as number);
+    const want = wantedVersion(sym);
+    const key = `${sym.name}@${want?.name ?? ""}${cls.copy ? "#copy" : cls.plt ? "#plt" : ""}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    let to: number | undefined;
+    let def: ElfSymbol | undefined;
+    let own = false;
+    // A protected definition is looked up (LD_DEBUG shows it) but the
+    // object keeps its own (_dl_lookup_symbol_x's STV_PROTECTED case).
+    const ownProtected = sym.visibility === STV.PROTECTED && sym.shndx !== 0 && !cls.copy;
+    if (elf.dynamic?.symbolic || ownProtected) {
+      def = matchIn(elf, sym.name, want, cls.plt && o.index === 0);
+      if (def) {
+        to = o.index;
+        own = true;
+      }
+    }
+    if (!own) {
+      for (const i of scope) {
+        if (i === 0 && (cls.copy || !withMain)) continue;
+        def = matchIn((objects[i] as LoadedObject).elf, sym.name, want, cls.plt && i === 0);
+        if (def) {
+          to = i;
+          break;
+        }
+      }
+    }
+    out.push({
+      binding: {
+        from: o.index,
+        symbol: sym.name,
+        ...(want ? { version: want.name } : {}),
+        ...(want?.file === undefined ? {} : { versionFile: want.file }),
+        to,
+        ...toVersionOf(def),
+        weakRef: sym.bind === STB.WEAK,
+        copy: cls.copy,
+      },
+      want,
+      plt: cls.plt,
+      copy: cls.copy,
+      own,
+    });
+  }
+  return out;
+}
+
 /**
  * Every symbol binding ld.so makes at start-up with LD_BIND_NOW: for each
  * dynamic relocation naming a symbol, the definition _dl_lookup_symbol_x
@@ -153,56 +253,45 @@ const bindsLocally = (s: ElfSymbol): boolean =>
  * local scope; DT_SYMBOLIC objects search themselves first). One binding is
  * kept per (object, symbol, version).
  */
-export function bindProcess(load: LoadResult): Binding[] {
+export function bindProcess(load: LoadResult, memoHost?: object): Binding[] {
   const { objects } = load;
   const globalScope = objects.filter((o) => !o.dlopened).map((o) => o.index);
   const localScopeOf = new Map<number, readonly number[]>();
   for (const scope of load.dlopenScopes.values()) {
     for (const i of scope) if (!localScopeOf.has(i)) localScopeOf.set(i, scope);
   }
+  // A library's references resolve the same way in every program whose
+  // global scope after the executable is the same list of files: only the
+  // executable (first in scope) can answer differently. A sweep reuses them.
+  let memo: Map<string, readonly Reference[]> | undefined;
+  let scopeKey = "";
+  if (memoHost !== undefined) {
+    memo = memos.get(memoHost);
+    if (!memo) memos.set(memoHost, (memo = new Map<string, readonly Reference[]>()));
+    scopeKey = globalScope
+      .slice(1)
+      .map((i) => `${(objects[i] as LoadedObject).dev}:${(objects[i] as LoadedObject).ino}`)
+      .join(",");
+  }
+  const main = objects[0] as LoadedObject;
   const out: Binding[] = [];
   for (const o of objects) {
-    const elf = o.elf;
-    const scope = o.dlopened
-      ? [...globalScope, ...(localScopeOf.get(o.index) ?? closureOf(objects, o.index))]
-      : globalScope;
-    const seen = new Set<string>();
-    const { symbols, types } = elf.relocations;
-    for (let r = 0; r < symbols.length; r++) {
-      const sym = elf.dynamicSymbols[symbols[r] as number];
-      if (!sym || sym.name === "") continue;
-      if (bindsLocally(sym)) continue;
-      const cls = relocClass(elf.machine, types[r] as number);
-      const want = wantedVersion(sym);
-      const key = `${sym.name}@${want?.name ?? ""}${cls.copy ? "#copy" : cls.plt ? "#plt" : ""}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      let to: number | undefined;
-      let def: ElfSymbol | undefined;
-      // A protected definition is looked up (LD_DEBUG shows it) but the
-      // object keeps its own (_dl_lookup_symbol_x's STV_PROTECTED case).
-      const ownProtected = sym.visibility === STV.PROTECTED && sym.shndx !== 0 && !cls.copy;
-      const order = elf.dynamic?.symbolic || ownProtected ? [o.index, ...scope] : scope;
-      for (const i of order) {
-        const target = objects[i] as LoadedObject;
-        if (cls.copy && i === 0) continue;
-        def = matchIn(target.elf, sym.name, want, cls.plt && i === 0);
-        if (def) {
-          to = i;
-          break;
-        }
-      }
-      const tv = def?.version;
-      out.push({
-        from: o.index,
-        symbol: sym.name,
-        ...(want ? { version: want.name } : {}),
-        ...(want?.file === undefined ? {} : { versionFile: want.file }),
-        to,
-        ...(tv?.name === undefined || tv.index <= 1 ? {} : { toVersion: tv.name }),
-        weakRef: sym.bind === STB.WEAK,
-        copy: cls.copy,
-      });
+    if (o.index === 0 || o.dlopened || memo === undefined) {
+      const scope = o.dlopened
+        ? [...globalScope, ...(localScopeOf.get(o.index) ?? closureOf(objects, o.index))]
+        : globalScope;
+      for (const r of references(objects, o, scope, true)) out.push(r.binding);
+      continue;
+    }
+    const key = `${scopeKey}#${o.index}`;
+    let refs = memo.get(key);
+    if (!refs) {
+      refs = references(objects, o, globalScope, false);
+      memo.set(key, refs);
+    }
+    for (const r of refs) {
+      const m = r.own || r.copy ? undefined : matchIn(main.elf, r.binding.symbol, r.want, r.plt);
+      out.push(m ? answeredByMain(r.binding, m) : r.binding);
     }
   }
   // ld.so replaces its own minimal malloc once relocation is done
