@@ -8,8 +8,12 @@
  * and nothing here touches the network.
  */
 import {
+  closeSync,
+  fstatSync,
   lstatSync,
+  openSync,
   readFileSync,
+  readSync,
   readdirSync,
   readlinkSync,
   realpathSync,
@@ -33,6 +37,14 @@ export interface PathStat {
   readonly mtimeMs: number;
   /** Device number of a character or block device (major << 8 | minor for small numbers), else 0. */
   readonly rdev: number;
+}
+
+/** A file opened by {@link HostView.openRead}. */
+export interface PositionalFile {
+  readonly size: number;
+  /** Up to `length` bytes at `offset` (fewer at the end of the file). */
+  read(offset: number, length: number): Uint8Array;
+  close(): void;
 }
 
 /** What a {@link HostView} was asked for: `tlsdoctor collect` snapshots exactly these paths. */
@@ -193,6 +205,56 @@ export class HostView {
     } catch (e) {
       throw this.#error("read", path, e);
     }
+  }
+
+  /**
+   * A regular file for positional reads: its size and `read(offset,
+   * length)`, for parsers that need a few ranges of a large file (an ELF
+   * reader needs the tables, not the code). Close it when done. Same errors
+   * and access record as {@link readBytes}.
+   */
+  openRead(path: string): PositionalFile {
+    this.#onAccess?.({ op: "read", path });
+    const real = this.hostPath(path);
+    let fd: number;
+    let size: number;
+    try {
+      fd = openSync(real, "r");
+      const s = fstatSync(fd);
+      if (!s.isFile()) {
+        closeSync(fd);
+        throw new TlsDoctorError(
+          "TLSD_FILE",
+          `Cannot read ${path}: it is a ${kindOf(s)}, not a file`,
+          {
+            details: { path },
+          },
+        );
+      }
+      size = s.size;
+    } catch (e) {
+      if (e instanceof TlsDoctorError) throw e;
+      throw this.#error("read", path, e);
+    }
+    return {
+      size,
+      read: (offset, length) => {
+        const n = Math.max(0, Math.min(length, size - offset));
+        const out = new Uint8Array(n);
+        let done = 0;
+        try {
+          while (done < n) {
+            const got = readSync(fd, out, done, n - done, offset + done);
+            if (got === 0) break;
+            done += got;
+          }
+        } catch (e) {
+          throw this.#error("read", path, e);
+        }
+        return done === n ? out : out.subarray(0, done);
+      },
+      close: () => closeSync(fd),
+    };
   }
 
   /** Text of a file (UTF-8), with the same errors as {@link readBytes}. */

@@ -34,3 +34,4 @@ export { searchPathRisks } from "./search-path-risk.js";
 export type { SearchPathProblem, SearchPathRisk } from "./search-path-risk.js";
 export { expandSearchPath, originOf } from "./loader/search-path.js";
 export type { SearchEntry } from "./loader/search-path.js";
+export { readElfBytes, SPARSE_ABOVE } from "./loader/sparse-read.js";

@@ -1,6 +1,7 @@
 import type { HostView } from "../../core/index.js";
 import { isTlsDoctorError, TlsDoctorError } from "../../core/index.js";
 import { ElfError, parseElf, type ElfFile } from "../parse/index.js";
+import { readElfBytes } from "./sparse-read.js";
 
 /** A file read and parsed once per (device, inode), shared by every process a sweep emulates. */
 export type CachedElf =
@@ -40,7 +41,7 @@ export class ElfCache {
 
   #load(path: string, dev: number, ino: number): CachedElf {
     try {
-      const bytes = this.view.readBytes(path);
+      const bytes = readElfBytes(this.view, path);
       this.parsed++;
       const notElf =
         bytes.length < 4 ||

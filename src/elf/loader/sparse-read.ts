@@ -1,0 +1,84 @@
+import { DEFAULT_MAX_READ, TlsDoctorError, type HostView } from "../../core/index.js";
+
+/** Files up to this size are read whole: one read beats a dozen small ones. */
+export const SPARSE_ABOVE = 4 * 1024 * 1024;
+
+const PT_DYNAMIC = 2;
+const PT_INTERP = 3;
+const PT_NOTE = 4;
+const PT_GNU_PROPERTY = 0x6474e553;
+/** Section types whose contents the ELF model never reads: code, data, .symtab, init arrays. */
+const SKIPPED_SECTIONS = new Set([1, 2, 8, 14, 15, 16]);
+
+/**
+ * The bytes of an ELF file as parseElf needs them: for a large file only
+ * the headers, the program and section header tables, the PT_DYNAMIC,
+ * PT_INTERP and note segments and every section except code, data,
+ * .symtab and init arrays are read; the rest of the buffer stays zero
+ * (the allocation is lazily backed by the kernel, so untouched pages cost
+ * nothing). A 90 MB node binary then costs a few MB of reads instead of
+ * all of it. Anything unusual (no section headers, extended numbering, a
+ * non-ELF file) is read whole. src/test/integration/elf-sparse.test.ts
+ * checks the parse equals a whole-file parse on every ELF file here.
+ */
+export function readElfBytes(view: HostView, path: string, sparseAbove = SPARSE_ABOVE): Uint8Array {
+  const f = view.openRead(path);
+  try {
+    if (f.size > DEFAULT_MAX_READ) {
+      throw new TlsDoctorError(
+        "TLSD_FILE",
+        `Cannot read ${path}: ${f.size} bytes exceed the ${DEFAULT_MAX_READ}-byte limit`,
+        { details: { path, size: f.size, limit: DEFAULT_MAX_READ } },
+      );
+    }
+    if (f.size <= sparseAbove) return f.read(0, f.size);
+    const buf = new Uint8Array(f.size);
+    const fill = (offset: number, length: number): void => {
+      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length)) return;
+      if (offset < 0 || length <= 0 || offset >= f.size) return;
+      buf.set(f.read(offset, Math.min(length, f.size - offset)), offset);
+    };
+    const whole = (): Uint8Array => f.read(0, f.size);
+    fill(0, 64);
+    const cls = buf[4];
+    const data = buf[5];
+    if (buf[0] !== 0x7f || buf[1] !== 0x45 || buf[2] !== 0x4c || buf[3] !== 0x46) return whole();
+    if ((cls !== 1 && cls !== 2) || (data !== 1 && data !== 2)) return whole();
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const le = data === 1;
+    const is64 = cls === 2;
+    const u16 = (o: number): number => dv.getUint16(o, le);
+    const u32 = (o: number): number => dv.getUint32(o, le);
+    const addr = (o: number): number => (is64 ? Number(dv.getBigUint64(o, le)) : u32(o));
+    const phoff = addr(is64 ? 32 : 28);
+    const shoff = addr(is64 ? 40 : 32);
+    const phentsize = u16(is64 ? 54 : 42);
+    const phnum = u16(is64 ? 56 : 44);
+    const shentsize = u16(is64 ? 58 : 46);
+    const shnum = u16(is64 ? 60 : 48);
+    if (shnum === 0 || shoff === 0 || phnum === 0xffff) return whole();
+    if (phentsize < (is64 ? 56 : 32) || shentsize < (is64 ? 64 : 40)) return whole();
+    fill(phoff, phentsize * phnum);
+    fill(shoff, shentsize * shnum);
+    for (let i = 0; i < phnum; i++) {
+      const p = phoff + i * phentsize;
+      if (p + phentsize > f.size) break;
+      const type = u32(p);
+      if (type !== PT_DYNAMIC && type !== PT_INTERP && type !== PT_NOTE && type !== PT_GNU_PROPERTY)
+        continue;
+      const off = addr(p + (is64 ? 8 : 4));
+      const filesz = addr(p + (is64 ? 32 : 16));
+      fill(off, filesz);
+    }
+    for (let i = 0; i < shnum; i++) {
+      const s = shoff + i * shentsize;
+      if (s + shentsize > f.size) break;
+      const type = u32(s + 4);
+      if (SKIPPED_SECTIONS.has(type)) continue;
+      fill(addr(s + (is64 ? 24 : 16)), addr(s + (is64 ? 32 : 20)));
+    }
+    return buf;
+  } finally {
+    f.close();
+  }
+}

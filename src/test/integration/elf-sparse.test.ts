@@ -1,0 +1,32 @@
+// A large ELF file is read sparsely (headers, dynamic tables, notes; not the
+// code). The parse must be exactly the whole-file parse: checked on every
+// ELF file over 256 KiB in /usr/bin, /usr/sbin and /usr/lib/x86_64-linux-gnu,
+// each read sparsely whatever its size.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { HostView } from "../../core/index.js";
+import { listFiles, parseElf, readElfBytes } from "../../elf/index.js";
+
+test("a sparse read parses exactly as the whole file does", () => {
+  const view = new HostView("/");
+  const dirs = ["/usr/bin", "/usr/sbin", "/usr/lib/x86_64-linux-gnu"].filter(
+    (d) => view.kind(d) === "dir",
+  );
+  let compared = 0;
+  for (const path of listFiles(view, dirs, 20_000)) {
+    const st = view.stat(path);
+    if (!st || st.size < 256 * 1024) continue;
+    const whole = view.readBytes(path);
+    if (whole[0] !== 0x7f || whole[1] !== 0x45 || whole[2] !== 0x4c || whole[3] !== 0x46) continue;
+    let expected: unknown;
+    try {
+      expected = parseElf(whole, { file: path });
+    } catch {
+      assert.throws(() => parseElf(readElfBytes(view, path, 0), { file: path }), path);
+      continue;
+    }
+    assert.deepEqual(parseElf(readElfBytes(view, path, 0), { file: path }), expected, path);
+    compared++;
+  }
+  assert.ok(compared > 50, `${compared} files compared`);
+});
