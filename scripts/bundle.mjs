@@ -32,3 +32,10 @@ await build({
   entryPoints: [`${dist}/host/resolve-child.js`],
   outfile: `${dist}/resolve-child.mjs`,
 });
+// The worker threads of a parallel `elf --sweep`: beside the bundle, where
+// cli/elf-sweep.ts looks for it (new URL("./elf-sweep-worker.mjs", import.meta.url)).
+await build({
+  ...common,
+  entryPoints: [`${dist}/cli/elf-sweep-worker.js`],
+  outfile: `${dist}/elf-sweep-worker.mjs`,
+});

@@ -1,6 +1,7 @@
 import type { Finding, Section } from "../core/index.js";
-import { bindingKey, hardeningOf, parseLdDebugBindings } from "../elf/index.js";
-import type { ElfAnalysis, Hardening, LoadedObject, SweepItem } from "../elf/index.js";
+import { bindingKey, parseLdDebugBindings } from "../elf/index.js";
+import type { ElfAnalysis, Hardening, LoadedObject } from "../elf/index.js";
+import type { SweepSummary } from "./elf-sweep.js";
 
 const name = (o: LoadedObject | undefined): string => o?.path ?? "(undefined)";
 
@@ -190,13 +191,13 @@ export function hardeningSummary(h: Hardening): Record<string, unknown> {
 
 /** The summary tables of a sweep: what was read, the findings, and hardening like checksec's. */
 export function sweepSections(
-  items: readonly SweepItem[],
+  items: readonly SweepSummary[],
   findings: readonly Finding[],
 ): Section[] {
   const byId = new Map<string, number>();
   for (const f of findings) byId.set(f.id, (byId.get(f.id) ?? 0) + 1);
-  const dynamic = items.filter((i) => i.analysis).length;
-  const hs = items.flatMap((i) => (i.elf ? [hardeningOf(i.elf)] : []));
+  const dynamic = items.filter((i) => i.analysed).length;
+  const hs = items.flatMap((i) => (i.hardening ? [i.hardening] : []));
   const count = (p: (h: Hardening) => boolean): string => {
     const n = hs.filter(p).length;
     return `${n} (${hs.length === 0 ? 0 : Math.round((100 * n) / hs.length)}%)`;
@@ -212,7 +213,7 @@ export function sweepSections(
       rows: [
         ["ELF files", String(items.length)],
         ["dynamically linked, analysed", String(dynamic)],
-        ["static or not loadable", String(items.filter((i) => !i.analysis && !i.error).length)],
+        ["static or not loadable", String(items.filter((i) => !i.analysed && !i.error).length)],
         ["unreadable or malformed", String(items.filter((i) => i.error).length)],
         ...[...byId].sort((x, y) => y[1] - x[1]).map(([id, n]) => [id, String(n)]),
       ],

@@ -18,10 +18,9 @@ import {
   hardeningOf,
   loadProcess,
   readProcess,
-  sweep,
+  listFiles,
   type ElfAnalysis,
   type LoadOptions,
-  type SweepItem,
 } from "../elf/index.js";
 import { emitReport, withOutputOptions, type OutputOptions } from "./common.js";
 import {
@@ -32,6 +31,7 @@ import {
   ldsoAgreement,
   sweepSections,
 } from "./elf-view.js";
+import { parallelSweep } from "./elf-sweep.js";
 
 interface ElfFlags extends OutputOptions {
   pid?: string;
@@ -101,8 +101,8 @@ export function registerElf(program: Command, setExit: (code: number) => void): 
     .option("--no-progress", "no progress bar on stderr")
     .addHelpText("after", HELP);
   withOutputOptions(cmd);
-  cmd.action((files: string[], flags: ElfFlags) => {
-    setExit(runElf(files, flags));
+  cmd.action(async (files: string[], flags: ElfFlags) => {
+    setExit(await runElf(files, flags));
   });
 }
 
@@ -128,7 +128,7 @@ function loadOptions(flags: ElfFlags, base: LoadOptions): LoadOptions {
   };
 }
 
-function runElf(files: string[], flags: ElfFlags): number {
+async function runElf(files: string[], flags: ElfFlags): Promise<number> {
   const startedAt = new Date();
   if (flags.sweep) return runSweep(files, flags, startedAt);
   if (flags.pid === undefined && files.length !== 1) {
@@ -233,7 +233,7 @@ function verifyWithLdso(a: ElfAnalysis, view: HostView): { section: Section; dat
   return ldsoAgreement(a, r.stderr ?? "");
 }
 
-function runSweep(dirs: string[], flags: ElfFlags, startedAt: Date): number {
+async function runSweep(dirs: string[], flags: ElfFlags, startedAt: Date): Promise<number> {
   if (dirs.length === 0)
     throw new TlsDoctorError("TLSD_USAGE", "Cannot sweep: name at least one directory");
   const view = new HostView(flags.root ?? "/");
@@ -245,7 +245,7 @@ function runSweep(dirs: string[], flags: ElfFlags, startedAt: Date): number {
   const bar = tty
     ? new SingleBar(
         {
-          format: " {bar} {value}/{total} files · {label}",
+          format: " {bar} {value}/{total} files",
           stream: process.stderr,
           hideCursor: true,
         },
@@ -253,27 +253,26 @@ function runSweep(dirs: string[], flags: ElfFlags, startedAt: Date): number {
       )
     : undefined;
   let started = false;
-  const items: SweepItem[] = sweep(view, dirs, {
-    ...loadOptions(flags, {}),
-    onProgress: (done, total, p) => {
-      if (!started) {
-        bar?.start(total, 0, { label: "" });
-        started = true;
-      }
-      if (done % 16 === 0 || done === total) bar?.update(done, { label: p.slice(-40) });
-    },
+  const files = listFiles(view, dirs);
+  const items = await parallelSweep(view.root, files, loadOptions(flags, {}), (done, total) => {
+    if (!started) {
+      bar?.start(total, 0);
+      started = true;
+    }
+    bar?.update(done);
   });
   bar?.stop();
-  const perFile = new Map(items.map((i) => [i, i.analysis ? elfFindings(i.analysis) : []]));
   // A library's writable RPATH shows in every program that loads it: once is enough.
   const seen = new Set<string>();
-  const findings = [...perFile.values()].flat().filter((f) => {
-    if (f.id !== "ELF_RPATH_WRITABLE") return true;
-    const k = `${f.title}\u0000${JSON.stringify(f.evidence)}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+  const findings = items
+    .flatMap((i) => i.findings)
+    .filter((f) => {
+      if (f.id !== "ELF_RPATH_WRITABLE") return true;
+      const k = `${f.title}\u0000${JSON.stringify(f.evidence)}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
   const errors = items.filter((i) => i.error !== undefined);
   const worst = findings.find((f) => f.severity === "critical" || f.severity === "error");
   const report = makeReport({
@@ -293,13 +292,9 @@ function runSweep(dirs: string[], flags: ElfFlags, startedAt: Date): number {
       files: items.map((i) => ({
         path: i.path,
         ...(i.error ? { error: i.error } : {}),
-        ...(i.elf ? { hardening: hardeningSummary(hardeningOf(i.elf)) } : {}),
-        ...(i.analysis
-          ? {
-              objects: i.analysis.load.objects.length,
-              bindings: i.analysis.bindings.length,
-              findings: (perFile.get(i) ?? []).map((f) => f.id),
-            }
+        ...(i.hardening ? { hardening: hardeningSummary(i.hardening) } : {}),
+        ...(i.analysed
+          ? { objects: i.objects, bindings: i.bindings, findings: i.findings.map((f) => f.id) }
           : {}),
       })),
     },

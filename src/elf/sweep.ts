@@ -55,8 +55,16 @@ export function sweep(
   dirs: readonly string[],
   options: SweepOptions = {},
 ): SweepItem[] {
+  return sweepFiles(view, listFiles(view, dirs, options.maxFiles), options);
+}
+
+/** {@link sweep} over a given list of files (a worker's share of a parallel sweep). */
+export function sweepFiles(
+  view: HostView,
+  files: readonly string[],
+  options: SweepOptions = {},
+): SweepItem[] {
   const ctx: LoaderContext = { files: new ElfCache(view) };
-  const files = listFiles(view, dirs, options.maxFiles);
   const out: SweepItem[] = [];
   files.forEach((path, i) => {
     const entry = ctx.files.get(path);
