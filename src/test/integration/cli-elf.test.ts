@@ -87,21 +87,25 @@ test("--sweep summarises a directory; a missing file and a non-ELF file are type
 });
 
 test("--sweep over many files runs on worker threads and says what one thread says", async () => {
-  const { summarise } = await import("../../cli/elf-sweep.js");
   const { HostView } = await import("../../core/index.js");
-  const { sweep } = await import("../../elf/index.js");
+  const { hardeningOf, sweep } = await import("../../elf/index.js");
+  const { elfFindings } = await import("../../checks/index.js");
   const j = run("elf", "--sweep", "/usr/sbin", "--json", "--no-progress");
   const r = JSON.parse(j.stdout) as {
     data: { files: { path: string; findings?: string[]; hardening?: { pie: string } }[] };
   };
-  const one = summarise(sweep(new HostView("/"), ["/usr/sbin"]));
+  const one = sweep(new HostView("/"), ["/usr/sbin"]);
   assert.ok(one.length >= 96, `${one.length} files: enough for two workers`);
   assert.deepEqual(
     r.data.files.map((f) => [f.path, f.hardening?.pie, (f.findings ?? []).join(",")]),
     one.map((s) => [
       s.path,
-      s.hardening?.pie,
-      s.analysed ? s.findings.map((f) => f.id).join(",") : "",
+      s.elf ? hardeningOf(s.elf).pie : undefined,
+      s.analysis
+        ? elfFindings(s.analysis)
+            .map((f) => f.id)
+            .join(",")
+        : "",
     ]),
   );
 });
