@@ -9,6 +9,7 @@ import { registerElf } from "./elf.js";
 import { registerChroot } from "./chroot.js";
 import { registerHost } from "./host.js";
 import { registerCollect } from "./collect.js";
+import { registerExplain } from "./explain.js";
 import { registerUnbuilt } from "./unbuilt.js";
 import { runDoctor, type DoctorFlags } from "./doctor.js";
 
@@ -47,6 +48,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerChroot(program, setExit);
   registerHost(program, setExit);
   registerCollect(program, setExit);
+  registerExplain(program, setExit);
   registerUnbuilt(program, setExit);
   program.addHelpText(
     "after",

@@ -4,11 +4,6 @@ import { emitError } from "./common.js";
 
 /** Commands of DESIGN.md that are not built yet, and the issue that builds each. */
 export const UNBUILT = {
-  explain: {
-    args: "<text|code|finding-id>",
-    summary: "decode an OpenSSL/GnuTLS error, alert, verify code or finding id",
-    issue: 6,
-  },
   logs: {
     args: "<file...>",
     summary: "find TLS and crypto failures in logs and group them by cause",
@@ -20,7 +15,7 @@ export function unbuiltError(name: string, issue: number): TlsDoctorError {
   const what = name === "" ? "'tlsdoctor' with no command (the host audit)" : `'tlsdoctor ${name}'`;
   return new TlsDoctorError(
     "TLSD_NOT_BUILT",
-    `${what} is not built yet (planned in issue ${issue}); today tlsdoctor can run the host audit ('tlsdoctor'), 'probe TARGET', 'scan TARGET…', 'replay FILE TARGET', 'elf FILE', 'host', 'chroot DIR' and 'collect'. See 'tlsdoctor --help'.`,
+    `${what} is not built yet (planned in issue ${issue}); today tlsdoctor can run the host audit ('tlsdoctor'), 'probe TARGET', 'scan TARGET…', 'replay FILE TARGET', 'elf FILE', 'host', 'chroot DIR', 'collect' and 'explain'. See 'tlsdoctor --help'.`,
     { details: { command: name === "" ? "doctor" : name, issue } },
   );
 }
