@@ -13,8 +13,30 @@ import {
   type DaemonAnalysis,
 } from "../host/index.js";
 import { parseTarget, probe } from "../wire/index.js";
+import { scanLogs } from "../explain/index.js";
 import { emitReport, type OutputOptions } from "./common.js";
 import { hostReport, progressLine } from "./host.js";
+
+/** Where TLS daemons, the kernel and glibc log on common distributions. */
+const LOG_PLACES = [
+  "/var/log/mail.log",
+  "/var/log/mail.err",
+  "/var/log/maillog",
+  "/var/log/syslog",
+  "/var/log/messages",
+  "/var/log/kern.log",
+  "/var/log/auth.log",
+  "/var/log/secure",
+  "/var/log/exim4/mainlog",
+  "/var/log/exim4/paniclog",
+  "/var/log/exim/main.log",
+  "/var/log/dovecot.log",
+  "/var/log/nginx/error.log",
+  "/var/log/apache2/error.log",
+  "/var/log/httpd/error_log",
+  "/var/log/haproxy.log",
+  "/var/log/audit/audit.log",
+];
 
 /** Local TLS listeners probed at most, and each probe's deadline. */
 const MAX_PROBES = 16;
@@ -35,7 +57,8 @@ export interface DoctorFlags extends OutputOptions {
  * `tlsdoctor` with no command: every host check on this machine, then a
  * probe of each local TLS listener the daemons check found (on its own
  * address, over loopback for wildcard listeners), and the chroot audit of
- * every chrooted TLS daemon (seeds/004) — one report, worst first.
+ * every chrooted TLS daemon (seeds/004), and the TLS and crypto failures
+ * of the last week in the usual log files — one report, worst first.
  */
 export async function runDoctor(flags: DoctorFlags): Promise<number> {
   const startedAt = new Date();
@@ -118,11 +141,46 @@ export async function runDoctor(flags: DoctorFlags): Promise<number> {
       });
     }
   }
-  extraAttempts.push({
-    id: "logs",
-    status: "skipped",
-    reason: "log analysis lands with 'tlsdoctor logs' (issue 6)",
-  });
+  // Recent logs in the usual places (the last week).
+  const logs = LOG_PLACES.filter((p) => view.kind(p) === "file");
+  if (logs.length === 0) {
+    extraAttempts.push({
+      id: "logs",
+      status: "skipped",
+      reason: `no log file in the usual places (${LOG_PLACES.slice(0, 4).join(", ")} …); for journald: journalctl -o json --since -7d | tlsdoctor logs -`,
+    });
+  } else {
+    try {
+      line("tlsdoctor: reading logs…");
+      const r = await scanLogs(logs, { since: Date.now() - 7 * 864e5 });
+      line(undefined);
+      extraAttempts.push({ id: "logs", status: "ok" });
+      extraSections.push({
+        kind: "table",
+        title:
+          r.groups.length === 0
+            ? `Logs of the last 7 days: no TLS or crypto failure in ${r.lines} lines (${logs.join(", ")})`
+            : `TLS and crypto failures in logs of the last 7 days (${r.matched} lines in ${r.groups.length} groups; details: tlsdoctor logs ${logs.join(" ")})`,
+        columns: ["count", "source", "cause", "peer", "our side", "last seen"],
+        rows: r.groups
+          .slice(0, 15)
+          .map((g) => [
+            String(g.count),
+            g.source,
+            g.cause,
+            g.peer ?? "",
+            g.role ?? "?",
+            g.lastSeen === undefined ? "" : new Date(g.lastSeen).toISOString(),
+          ]),
+      });
+    } catch (e) {
+      extraAttempts.push({
+        id: "logs",
+        status: "failed",
+        reason: e instanceof Error ? e.message : String(e),
+      });
+    }
+  }
 
   const report = hostReport(
     {

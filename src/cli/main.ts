@@ -10,7 +10,7 @@ import { registerChroot } from "./chroot.js";
 import { registerHost } from "./host.js";
 import { registerCollect } from "./collect.js";
 import { registerExplain } from "./explain.js";
-import { registerUnbuilt } from "./unbuilt.js";
+import { registerLogs } from "./logs.js";
 import { runDoctor, type DoctorFlags } from "./doctor.js";
 
 /**
@@ -49,7 +49,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerHost(program, setExit);
   registerCollect(program, setExit);
   registerExplain(program, setExit);
-  registerUnbuilt(program, setExit);
+  registerLogs(program, setExit);
   program.addHelpText(
     "after",
     `

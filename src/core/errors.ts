@@ -6,7 +6,6 @@
 export const ERROR_CODES = {
   TLSD_USAGE: "The command line is wrong: an unknown option, a bad value, a missing argument.",
   TLSD_BAD_TARGET: "A TARGET could not be understood (host[:port] or scheme://host[:port]).",
-  TLSD_NOT_BUILT: "The command exists in the design but is not built yet.",
   TLSD_FILE: "A file named on the command line could not be read or parsed.",
   TLSD_DNS: "The target's name did not resolve.",
   TLSD_CONNECT_REFUSED: "The target refused the TCP connection.",

@@ -7,4 +7,7 @@ export * from "./decode.js";
 export * from "./direction.js";
 export * from "./knowledge.js";
 export * from "./messages.js";
+export * from "./log-input.js";
+export * from "./log-patterns.js";
+export * from "./log-scan.js";
 export * from "./explain.js";

@@ -97,5 +97,6 @@ test("tlsdoctor with no command audits this host and says what it did not look a
       r.json.attempts.some((a) => a.id === id),
       id,
     );
-  assert.equal(r.json.attempts.find((a) => a.id === "logs")?.status, "skipped");
+  // The usual log files are read when there are any; never a failed attempt.
+  assert.ok(["ok", "skipped"].includes(r.json.attempts.find((a) => a.id === "logs")?.status ?? ""));
 });
