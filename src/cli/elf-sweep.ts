@@ -68,7 +68,13 @@ export async function parallelSweep(
   onProgress?: (done: number, total: number) => void,
 ): Promise<SweepSummary[]> {
   const script = workerScript();
-  const n = Math.min(availableParallelism(), 8, Math.floor(files.length / MIN_FILES_PER_WORKER));
+  // Each worker parses the shared libraries again and keeps its own lookup
+  // memo, so the gain is small on 2 cores: 4.25 s against 4.47 s in one
+  // thread for /usr/bin + /usr/sbin (BENCHMARKS.md). TLSD_SWEEP_WORKERS=N
+  // forces N (1: one thread).
+  const forced = Number(process.env.TLSD_SWEEP_WORKERS ?? "");
+  const wanted = Number.isInteger(forced) && forced > 0 ? forced : availableParallelism();
+  const n = Math.min(wanted, 8, Math.floor(files.length / MIN_FILES_PER_WORKER));
   if (script === undefined || n < 2) {
     return summarise(
       sweepFiles(new HostView(root), files, {

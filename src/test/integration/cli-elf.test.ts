@@ -90,7 +90,15 @@ test("--sweep over many files runs on worker threads and says what one thread sa
   const { HostView } = await import("../../core/index.js");
   const { hardeningOf, sweep } = await import("../../elf/index.js");
   const { elfFindings } = await import("../../checks/index.js");
-  const j = run("elf", "--sweep", "/usr/sbin", "--json", "--no-progress");
+  const j = spawnSync(
+    process.execPath,
+    [cli, "elf", "--sweep", "/usr/sbin", "--json", "--no-progress"],
+    {
+      maxBuffer: 1 << 28,
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1", TLSD_SWEEP_WORKERS: "2" },
+    },
+  );
   const r = JSON.parse(j.stdout) as {
     data: { files: { path: string; findings?: string[]; hardening?: { pie: string } }[] };
   };
