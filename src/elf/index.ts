@@ -35,3 +35,5 @@ export type { SearchPathProblem, SearchPathRisk } from "./search-path-risk.js";
 export { expandSearchPath, originOf } from "./loader/search-path.js";
 export type { SearchEntry } from "./loader/search-path.js";
 export { readElfBytes, SPARSE_ABOVE } from "./loader/sparse-read.js";
+export { readGlibcVersion } from "./glibc-version.js";
+export type { GlibcVersionReading } from "./glibc-version.js";

@@ -14,6 +14,7 @@
  *   ssh:<event>, kernel:<event>, glibc:arc4random-entropy
  *   crash:segv|abort|bus|ill|fpe|trap|sys   a process died of that signal
  */
+import { GNUTLS_ALERTS } from "./messages.js";
 
 export type LogSourceKind =
   | "postfix"
@@ -111,46 +112,6 @@ const GNUTLS_KEYS: Readonly<Record<string, string>> = {
   "The signature algorithm is not supported.": "gnutls:unsupported-signature",
   "An illegal parameter has been received.": "gnutls:illegal-parameter",
   "Key usage violation in certificate has been detected.": "gnutls:key-usage-violation",
-};
-
-/**
- * GnuTLS's alert names (lib/alert.c sup_alerts[], gnutls_alert_get_name()) with
- * their numbers (RFC 8446 §6, IANA TLS Alerts). Exim's GnuTLS build logs the
- * name alone when the peer's alert ended the handshake (src/tls-gnu.c).
- */
-const GNUTLS_ALERTS: Readonly<Record<string, number>> = {
-  "Close notify": 0,
-  "Unexpected message": 10,
-  "Bad record MAC": 20,
-  "Decryption failed": 21,
-  "Record overflow": 22,
-  "Decompression failed": 30,
-  "Handshake failed": 40,
-  "No certificate (SSL 3.0)": 41,
-  "Certificate is bad": 42,
-  "Certificate is not supported": 43,
-  "Certificate was revoked": 44,
-  "Certificate is expired": 45,
-  "Unknown certificate": 46,
-  "Illegal parameter": 47,
-  "CA is unknown": 48,
-  "Access was denied": 49,
-  "Decode error": 50,
-  "Decrypt error": 51,
-  "Export restriction": 60,
-  "Error in protocol version": 70,
-  "Insufficient security": 71,
-  "Internal error": 80,
-  "Inappropriate fallback": 86,
-  "User canceled": 90,
-  "No renegotiation is allowed": 100,
-  "An extension was expected but was not seen": 109,
-  "An unsupported extension was sent": 110,
-  "Could not retrieve the specified certificate": 111,
-  "The server name sent was not recognized": 112,
-  "The SRP/PSK username is missing or not known": 115,
-  "Certificate is required": 116,
-  "No supported application protocol could be negotiated": 120,
 };
 
 function gnutlsKey(text: string): string {

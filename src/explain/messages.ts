@@ -120,6 +120,7 @@ export const GNUTLS_ALERTS: Readonly<Record<string, number>> = {
   "Record overflow": 22,
   "Decompression failed": 30,
   "Handshake failed": 40,
+  "No certificate (SSL 3.0)": 41,
   "Certificate is bad": 42,
   "Certificate is not supported": 43,
   "Certificate was revoked": 44,

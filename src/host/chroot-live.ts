@@ -10,7 +10,8 @@ import { existsSync } from "node:fs";
 import { constants, hostname as osHostname } from "node:os";
 import { fileURLToPath } from "node:url";
 import { HostView, TlsDoctorError, errnoCode, messageOf } from "../core/index.js";
-import { parseElf } from "../elf/index.js";
+import { readGlibcVersion } from "../elf/index.js";
+import { eaiCode } from "../explain/index.js";
 import type { ChildReply } from "./resolve-child.js";
 
 /** A check that could not run, and why (never a silent pass). */
@@ -80,28 +81,6 @@ export interface ChrootLiveFacts {
   readonly hostNssModules: readonly string[];
   readonly skipped: readonly ChrootSkipped[];
 }
-
-/** glibc's EAI_* values (<netdb.h>, sysdeps/posix); EAI_NODATA and EAI_ADDRFAMILY are GNU. */
-export const GLIBC_EAI_NAMES: Readonly<Record<number, string>> = {
-  [-1]: "EAI_BADFLAGS",
-  [-2]: "EAI_NONAME",
-  [-3]: "EAI_AGAIN",
-  [-4]: "EAI_FAIL",
-  [-5]: "EAI_NODATA",
-  [-6]: "EAI_FAMILY",
-  [-7]: "EAI_SOCKTYPE",
-  [-8]: "EAI_SERVICE",
-  [-9]: "EAI_ADDRFAMILY",
-  [-10]: "EAI_MEMORY",
-  [-11]: "EAI_SYSTEM",
-  [-12]: "EAI_OVERFLOW",
-  [-100]: "EAI_INPROGRESS",
-  [-101]: "EAI_CANCELED",
-  [-102]: "EAI_NOTCANCELED",
-  [-103]: "EAI_ALLDONE",
-  [-104]: "EAI_INTR",
-  [-105]: "EAI_IDN_ENCODE",
-};
 
 const ERRNO_NAMES = new Map<number, string>(
   Object.entries(constants.errno).map(([k, v]) => [v, k] as [number, string]),
@@ -173,7 +152,7 @@ export function resolveInChild(
     ...base,
     status: rc === 0 ? "resolved" : "failed",
     rc,
-    ...(rc === 0 ? {} : { eai: GLIBC_EAI_NAMES[rc] ?? `EAI ${rc}` }),
+    ...(rc === 0 ? {} : { eai: eaiCode(rc)?.name ?? `EAI ${rc}` }),
     ...(rc === 0 || reply.message === undefined ? {} : { message: reply.message }),
     ...(reply.errno === undefined ? {} : { errno: errnoName(reply.errno) }),
     ...(reply.canonname === undefined ? {} : { canonname: reply.canonname }),
@@ -206,21 +185,10 @@ export function libcVersionAt(view: HostView, path: string): GlibcVersion | unde
   } catch {
     return undefined;
   }
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
-  const m = /release version (\d+\.\d+)/.exec(text);
-  if (m?.[1]) return { version: m[1], path, source: "release-string" };
-  try {
-    let best: [number, number] | undefined;
-    for (const d of parseElf(bytes, { file: path }).versionDefinitions) {
-      const v = /^GLIBC_(\d+)\.(\d+)/.exec(d.name);
-      if (!v) continue;
-      const cur: [number, number] = [Number(v[1]), Number(v[2])];
-      if (!best || cur[0] > best[0] || (cur[0] === best[0] && cur[1] > best[1])) best = cur;
-    }
-    return best ? { version: `${best[0]}.${best[1]}`, path, source: "verdef" } : undefined;
-  } catch {
-    return undefined;
-  }
+  const r = readGlibcVersion(bytes);
+  return r.version !== undefined && r.source !== undefined
+    ? { version: r.version, path, source: r.source }
+    : undefined;
 }
 
 /** The first libc.so.6 in the view's library directories, with its version. */

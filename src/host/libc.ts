@@ -13,7 +13,7 @@
  */
 import type { HostView } from "../core/index.js";
 import { isTlsDoctorError, messageOf, TlsDoctorError } from "../core/index.js";
-import { ElfCache, loadProcess, parseElf, type ElfFile } from "../elf/index.js";
+import { ElfCache, loadProcess, parseElf, readGlibcVersion, type ElfFile } from "../elf/index.js";
 import {
   scanArc4randomUsers,
   type Arc4randomScan,
@@ -107,28 +107,14 @@ export function readGlibc(view: HostView, path: string, foundVia = "given"): Gli
     if (isTlsDoctorError(e)) throw e;
     throw new TlsDoctorError("TLSD_PARSE", `Cannot parse ${path}: ${messageOf(e)}`, { cause: e });
   }
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const at = buf.indexOf("GNU C Library");
-  let banner: string | undefined;
-  if (at >= 0) {
-    const s = buf.toString("latin1", at, Math.min(buf.length, at + 200));
-    banner = s.slice(0, s.search(/[\0\n]|$/)).trim();
-  }
-  const fromBanner = /release version (\d+\.\d+(?:\.\d+)?)/.exec(banner ?? "")?.[1];
-  let highest: { name: string; v: Version } | undefined;
-  for (const d of elf.versionDefinitions) {
-    const v = /^GLIBC_(\d+\.\d+(?:\.\d+)?)$/.exec(d.name)?.[1];
-    const pv = v === undefined ? undefined : parseVersion(v);
-    if (pv && (!highest || cmp(pv, highest.v) > 0)) highest = { name: d.name, v: pv };
-  }
-  const version = fromBanner ?? highest?.name.slice("GLIBC_".length);
+  const { version, banner, highestSymbolVersion } = readGlibcVersion(bytes, elf);
   const pkg = dpkgPackage(view, "libc6");
   return {
     path,
     foundVia,
     ...(version === undefined ? {} : { version }),
     ...(banner === undefined ? {} : { banner }),
-    ...(highest === undefined ? {} : { highestSymbolVersion: highest.name }),
+    ...(highestSymbolVersion === undefined ? {} : { highestSymbolVersion }),
     ...(elf.abiTag && elf.abiTag.os === 0 ? { minKernel: elf.abiTag.kernel } : {}),
     definesArc4random: elf.dynamicSymbols.some((s) => s.name === "arc4random" && s.shndx !== 0),
     machine: elf.machineName,

@@ -1,3 +1,4 @@
+import { readGlibcVersion } from "../glibc-version.js";
 import type { HostView } from "../../core/index.js";
 import { EM, type ElfFile } from "../parse/index.js";
 
@@ -78,18 +79,11 @@ function legacyCombinations(parts: readonly string[]): string[] {
 
 function glibcVersionOf(view: HostView, dirs: readonly string[]): string | undefined {
   for (const d of dirs) {
-    let bytes: Uint8Array;
     try {
-      bytes = view.readBytes(`${d}/libc.so.6`, 64 * 1024 * 1024);
+      const v = readGlibcVersion(view.readBytes(`${d}/libc.so.6`, 64 * 1024 * 1024)).version;
+      if (v !== undefined) return v;
     } catch {
-      continue;
-    }
-    const needle = "release version ";
-    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
-    const at = text.indexOf(needle);
-    if (at >= 0) {
-      const m = /^(\d+\.\d+)/.exec(text.slice(at + needle.length, at + needle.length + 12));
-      if (m?.[1]) return m[1];
+      // not in this directory
     }
   }
   return undefined;

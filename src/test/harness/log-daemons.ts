@@ -5,6 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, spawnServer, type RunningServer } from "./process.js";
+import { startExim } from "./real/exim.js";
 
 export interface LoggingDaemon extends RunningServer {
   /** The daemon's log file as written so far. */
@@ -18,52 +19,17 @@ export interface LoggingDaemon extends RunningServer {
  * to "smtp" (Exim 4.96's tls_alpn), TLS 1.2 at least, and the pid on every line (+pid).
  */
 export async function startLoggingExim(o: { cert: string; key: string }): Promise<LoggingDaemon> {
-  const dir = mkdtempSync(join(tmpdir(), "tlsd-logs-exim-"));
-  mkdirSync(join(dir, "spool"));
-  mkdirSync(join(dir, "log"));
-  const port = await freePort();
-  const conf = [
-    "primary_hostname = mx.test.invalid",
-    "exim_user = root",
-    "exim_group = root",
-    "never_users =",
-    "keep_environment =",
-    `spool_directory = ${dir}/spool`,
-    `log_file_path = ${dir}/log/%slog`,
-    "log_selector = +pid",
-    `pid_file_path = ${dir}/exim.pid`,
-    `daemon_smtp_ports = ${port}`,
-    "local_interfaces = 127.0.0.1",
-    "tls_advertise_hosts = *",
-    `tls_certificate = ${o.cert}`,
-    `tls_privatekey = ${o.key}`,
-    "tls_alpn = smtp",
-    // Debian's GnuTLS default still accepts TLS 1.0; hardened sites turn it off like this.
-    "tls_require_ciphers = NORMAL:-VERS-TLS1.0:-VERS-TLS1.1",
-    "acl_smtp_rcpt = acl_rcpt",
-    "begin acl",
-    "acl_rcpt:",
-    "  deny",
-    "",
-  ].join("\n");
-  const confPath = join(dir, "exim.conf");
-  writeFileSync(confPath, conf);
-  const server = await spawnServer({
-    name: "exim4",
-    command: "exim4",
-    args: ["-bdf", "-oX", String(port), "-C", confPath],
-    port,
+  const server = await startExim({
+    ...o,
+    settings: [
+      "log_selector = +pid",
+      "tls_alpn = smtp",
+      // Debian's GnuTLS default still accepts TLS 1.0; hardened sites turn it off like this.
+      "tls_require_ciphers = NORMAL:-VERS-TLS1.0:-VERS-TLS1.1",
+    ],
   });
-  const logFile = join(dir, "log", "mainlog");
-  return {
-    ...server,
-    logFile,
-    readLog: () => readFileSync(logFile, "utf8"),
-    stop: async () => {
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const logFile = join(server.dir, "log", "mainlog");
+  return { ...server, logFile, readLog: () => readFileSync(logFile, "utf8") };
 }
 
 /** Dovecot (OpenSSL build) with IMAP + STARTTLS on 127.0.0.1 and its log in a file. */

@@ -11,6 +11,8 @@ export interface EximOptions {
   readonly tls?: boolean;
   /** smtp_accept_max (Exim's default is 20 concurrent sessions). */
   readonly maxConnections?: number;
+  /** More main-section settings (log_selector, tls_alpn …), after the others. */
+  readonly settings?: readonly string[];
 }
 
 /**
@@ -41,6 +43,7 @@ export async function startExim(o: EximOptions): Promise<RunningServer & { reado
     ...(o.maxConnections === undefined
       ? []
       : [`smtp_accept_max = ${o.maxConnections}`, "smtp_accept_max_per_host = 0"]),
+    ...(o.settings ?? []),
     "acl_smtp_rcpt = acl_rcpt",
     "begin acl",
     "acl_rcpt:",
