@@ -94,17 +94,20 @@ export function readDynamicEntries(
   const out: ElfDynamicEntry[] = [];
   for (let i = 0; i < n; i++) {
     const o = range.offset + i * ent;
-    const f = `${range.what}[${i}]`;
     let tag: number;
     let value: number | bigint;
+    // Inside the need() above: read unchecked, BigInt only for values past 2^32 / 2^53.
     if (h.class === 64) {
-      const t = v.u64big(o, `${f}.d_tag`);
-      tag = t > 0xffffffffn ? Number(BigInt.asIntN(64, t)) : Number(t);
-      const val = v.u64big(o + 8, `${f}.d_un`);
-      value = val <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(val) : val;
+      if (v.u64HighAt(o) === 0) tag = v.u64LowAt(o);
+      else tag = Number(BigInt.asIntN(64, v.u64big(o, `${range.what}[${i}].d_tag`)));
+      const hi = v.u64HighAt(o + 8);
+      value =
+        hi <= 0x1fffff
+          ? hi * 0x1_0000_0000 + v.u64LowAt(o + 8)
+          : v.u64big(o + 8, `${range.what}[${i}].d_un`);
     } else {
-      tag = v.u32(o, `${f}.d_tag`);
-      value = v.u32(o + 4, `${f}.d_un`);
+      tag = v.u32At(o);
+      value = v.u32At(o + 4);
     }
     if (tag === DT.NULL) return out;
     out.push({ tag, value });
@@ -124,6 +127,8 @@ export interface DynStrings {
   readonly offset: number;
   readonly end: number;
   read(o: number, field: string): string;
+  /** {@link read} without a field name: `undefined` where read would throw. */
+  tryRead(o: number): string | undefined;
 }
 
 export function dynamicStrings(
@@ -143,6 +148,7 @@ export function dynamicStrings(
     offset,
     end,
     read: (o, field) => v.cstring(offset + o, end, field),
+    tryRead: (o) => v.cstringOrUndefined(offset + o, end),
   };
 }
 

@@ -46,7 +46,7 @@ export function readGnuHash(v: ElfView, offset: number, cls: ElfClass): ElfGnuHa
   const chainAt = bucketsAt + nbuckets * 4;
   let max = 0;
   for (let i = 0; i < nbuckets; i++) {
-    const b = v.u32(bucketsAt + i * 4, `DT_GNU_HASH.buckets[${i}]`);
+    const b = v.u32At(bucketsAt + i * 4); // inside the need() above
     if (b > max) max = b;
   }
   let symbolCount: number;

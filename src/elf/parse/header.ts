@@ -110,7 +110,7 @@ export function readHeader(bytes: Uint8Array): { header: ElfHeader; view: ElfVie
   };
   // Extended numbering lives in section header 0, when there is one to read.
   if ((h.phnum === PN_XNUM || h.shnum === 0 || h.shstrndx === SHN_XINDEX) && h.shoff !== 0) {
-    const s0 = sectionHeaderAt(v, elfClass, h.shoff, "section header [0]");
+    const s0 = sectionHeaderAt(v, elfClass, h.shoff, () => "section header [0]");
     if (h.phnum === PN_XNUM) h.phnum = s0.info;
     if (h.shnum === 0) h.shnum = s0.size;
     if (h.shstrndx === SHN_XINDEX) h.shstrndx = s0.link;
@@ -137,29 +137,31 @@ export function readProgramHeaders(v: ElfView, h: ElfHeader): ElfProgramHeader[]
     h.phnum * h.phentsize,
     `program header table (${h.phnum} × ${h.phentsize} bytes at ${h.phoff})`,
   );
+  // The table is checked whole above: fields are read unchecked.
   const out: ElfProgramHeader[] = [];
   for (let i = 0; i < h.phnum; i++) {
     const o = h.phoff + i * h.phentsize;
-    const f = `program header [${i}]`;
     if (h.class === 64) {
+      const u64 = (at: number, name: string): number =>
+        v.u64SafeAt(at, () => `program header [${i}].${name}`);
       out.push({
-        type: v.u32(o, `${f}.p_type`),
-        flags: v.u32(o + 4, `${f}.p_flags`),
-        offset: v.u64(o + 8, `${f}.p_offset`),
-        vaddr: v.u64(o + 16, `${f}.p_vaddr`),
-        filesz: v.u64(o + 32, `${f}.p_filesz`),
-        memsz: v.u64(o + 40, `${f}.p_memsz`),
-        align: v.u64(o + 48, `${f}.p_align`),
+        type: v.u32At(o),
+        flags: v.u32At(o + 4),
+        offset: u64(o + 8, "p_offset"),
+        vaddr: u64(o + 16, "p_vaddr"),
+        filesz: u64(o + 32, "p_filesz"),
+        memsz: u64(o + 40, "p_memsz"),
+        align: u64(o + 48, "p_align"),
       });
     } else {
       out.push({
-        type: v.u32(o, `${f}.p_type`),
-        offset: v.u32(o + 4, `${f}.p_offset`),
-        vaddr: v.u32(o + 8, `${f}.p_vaddr`),
-        filesz: v.u32(o + 16, `${f}.p_filesz`),
-        memsz: v.u32(o + 20, `${f}.p_memsz`),
-        flags: v.u32(o + 24, `${f}.p_flags`),
-        align: v.u32(o + 28, `${f}.p_align`),
+        type: v.u32At(o),
+        offset: v.u32At(o + 4),
+        vaddr: v.u32At(o + 8),
+        filesz: v.u32At(o + 16),
+        memsz: v.u32At(o + 20),
+        flags: v.u32At(o + 24),
+        align: v.u32At(o + 28),
       });
     }
   }
@@ -170,30 +172,33 @@ interface RawSection extends Omit<ElfSection, "name"> {
   readonly nameOffset: number;
 }
 
-function sectionHeaderAt(v: ElfView, cls: ElfClass, o: number, f: string): RawSection {
+/** One section header; `f()` names it, for an error only. */
+function sectionHeaderAt(v: ElfView, cls: ElfClass, o: number, f: () => string): RawSection {
+  if (o < 0 || o + (cls === 64 ? 64 : 40) > v.length) v.need(o, cls === 64 ? 64 : 40, f());
   if (cls === 64) {
+    const u64 = (at: number, name: string): number => v.u64SafeAt(at, () => `${f()}.${name}`);
     return {
-      nameOffset: v.u32(o, `${f}.sh_name`),
-      type: v.u32(o + 4, `${f}.sh_type`),
-      flags: v.u64(o + 8, `${f}.sh_flags`),
-      addr: v.u64(o + 16, `${f}.sh_addr`),
-      offset: v.u64(o + 24, `${f}.sh_offset`),
-      size: v.u64(o + 32, `${f}.sh_size`),
-      link: v.u32(o + 40, `${f}.sh_link`),
-      info: v.u32(o + 44, `${f}.sh_info`),
-      entsize: v.u64(o + 56, `${f}.sh_entsize`),
+      nameOffset: v.u32At(o),
+      type: v.u32At(o + 4),
+      flags: u64(o + 8, "sh_flags"),
+      addr: u64(o + 16, "sh_addr"),
+      offset: u64(o + 24, "sh_offset"),
+      size: u64(o + 32, "sh_size"),
+      link: v.u32At(o + 40),
+      info: v.u32At(o + 44),
+      entsize: u64(o + 56, "sh_entsize"),
     };
   }
   return {
-    nameOffset: v.u32(o, `${f}.sh_name`),
-    type: v.u32(o + 4, `${f}.sh_type`),
-    flags: v.u32(o + 8, `${f}.sh_flags`),
-    addr: v.u32(o + 12, `${f}.sh_addr`),
-    offset: v.u32(o + 16, `${f}.sh_offset`),
-    size: v.u32(o + 20, `${f}.sh_size`),
-    link: v.u32(o + 24, `${f}.sh_link`),
-    info: v.u32(o + 28, `${f}.sh_info`),
-    entsize: v.u32(o + 36, `${f}.sh_entsize`),
+    nameOffset: v.u32At(o),
+    type: v.u32At(o + 4),
+    flags: v.u32At(o + 8),
+    addr: v.u32At(o + 12),
+    offset: v.u32At(o + 16),
+    size: v.u32At(o + 20),
+    link: v.u32At(o + 24),
+    info: v.u32At(o + 28),
+    entsize: v.u32At(o + 36),
   };
 }
 
@@ -217,7 +222,7 @@ export function readSections(v: ElfView, h: ElfHeader, warnings: string[]): ElfS
   }
   const raw: RawSection[] = [];
   for (let i = 0; i < h.shnum; i++) {
-    raw.push(sectionHeaderAt(v, h.class, h.shoff + i * h.shentsize, `section header [${i}]`));
+    raw.push(sectionHeaderAt(v, h.class, h.shoff + i * h.shentsize, () => `section header [${i}]`));
   }
   const strtab = raw[h.shstrndx];
   let names: ((o: number) => string) | undefined;
@@ -229,15 +234,25 @@ export function readSections(v: ElfView, h: ElfHeader, warnings: string[]): ElfS
       `section names unavailable: e_shstrndx ${h.shstrndx} is not a usable string table`,
     );
   }
-  return raw.map(({ nameOffset, ...s }, i) => {
+  return raw.map((s, i) => {
     let name = "";
     if (names) {
       try {
-        name = names(nameOffset);
+        name = names(s.nameOffset);
       } catch {
-        warnings.push(`section [${i}]: name offset ${nameOffset} is outside .shstrtab`);
+        warnings.push(`section [${i}]: name offset ${s.nameOffset} is outside .shstrtab`);
       }
     }
-    return { name, ...s };
+    return {
+      name,
+      type: s.type,
+      flags: s.flags,
+      addr: s.addr,
+      offset: s.offset,
+      size: s.size,
+      link: s.link,
+      info: s.info,
+      entsize: s.entsize,
+    };
   });
 }

@@ -58,7 +58,8 @@ function readNoteRange(
       if (c === 0) break;
       name += String.fromCharCode(c);
     }
-    out.push({ source, name, type, desc: v.slice(descAt, descsz, `${source}.desc`) });
+    // A copy: a window would keep the whole file's bytes alive with the model.
+    out.push({ source, name, type, desc: v.slice(descAt, descsz, `${source}.desc`).slice() });
     o = next;
   }
   return out;

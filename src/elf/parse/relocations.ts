@@ -44,8 +44,8 @@ export function readRelocations(
   const inside = jmpAt !== undefined && ranges.some((r) => jmpAt >= r.at && jmpAt < r.at + r.size);
   if (!inside) add(DT.JMPREL, DT.PLTRELSZ, pltRela, "DT_JMPREL");
 
-  const syms: number[] = [];
-  const types: number[] = [];
+  let total = 0;
+  const plan: { at: number; n: number; ent: number }[] = [];
   for (const r of ranges) {
     const ent =
       (r.rela ? dynValue(entries, DT.RELAENT) : dynValue(entries, DT.RELENT)) ??
@@ -56,24 +56,32 @@ export function readRelocations(
     if (n > maxEntries)
       throw new ElfError(r.what, r.at, `${n} relocations exceed the limit of ${maxEntries}`);
     v.need(r.at, n * ent, `${r.what} (${n} relocations of ${ent} bytes at offset ${r.at})`);
+    plan.push({ at: r.at, n, ent });
+    total += n;
+  }
+  // Each range is checked whole above; r_info is read unchecked.
+  const syms = new Uint32Array(total);
+  const types = new Uint32Array(total);
+  let k = 0;
+  for (const { at, n, ent } of plan) {
     for (let i = 0; i < n; i++) {
-      const o = r.at + i * ent + (cls === 64 ? 8 : 4);
+      const o = at + i * ent + (cls === 64 ? 8 : 4);
       let sym: number;
       let type: number;
       if (cls === 64) {
-        const info = v.u64big(o, `${r.what}[${i}].r_info`);
-        sym = Number(info >> 32n);
-        type = Number(info & 0xffffffffn);
+        sym = v.u64HighAt(o);
+        type = v.u64LowAt(o);
       } else {
-        const info = v.u32(o, `${r.what}[${i}].r_info`);
+        const info = v.u32At(o);
         sym = info >>> 8;
         type = info & 0xff;
       }
       if (sym !== 0) {
-        syms.push(sym);
-        types.push(type);
+        syms[k] = sym;
+        types[k] = type;
+        k++;
       }
     }
   }
-  return { symbols: Uint32Array.from(syms), types: Uint32Array.from(types) };
+  return { symbols: syms.slice(0, k), types: types.slice(0, k) };
 }

@@ -30,28 +30,32 @@ export function readDynamicSymbols(
 ): ElfSymbol[] {
   const size = cls === 64 ? 24 : 16;
   v.need(offset, count * size, `.dynsym (${count} symbols of ${size} bytes at offset ${offset})`);
-  const out: ElfSymbol[] = [];
+  // One need() above covers the table: fields are read unchecked, and a
+  // field name is built only for an error.
+  const out: ElfSymbol[] = new Array<ElfSymbol>(count);
   for (let i = 0; i < count; i++) {
     const o = offset + i * size;
-    const f = `.dynsym[${i}]`;
-    const nameOff = v.u32(o, `${f}.st_name`);
+    const nameOff = v.u32At(o);
     let info: number, other: number, shndx: number, value: number, sz: number;
     if (cls === 64) {
-      info = v.u8(o + 4, `${f}.st_info`);
-      other = v.u8(o + 5, `${f}.st_other`);
-      shndx = v.u16(o + 6, `${f}.st_shndx`);
-      value = Number(v.u64big(o + 8, `${f}.st_value`) & 0x1fffffffffffffn);
-      sz = Number(v.u64big(o + 16, `${f}.st_size`) & 0x1fffffffffffffn);
+      info = v.bytes[o + 4] as number;
+      other = v.bytes[o + 5] as number;
+      shndx = v.u16At(o + 6);
+      value = v.u64LowBitsAt(o + 8);
+      sz = v.u64LowBitsAt(o + 16);
     } else {
-      value = v.u32(o + 4, `${f}.st_value`);
-      sz = v.u32(o + 8, `${f}.st_size`);
-      info = v.u8(o + 12, `${f}.st_info`);
-      other = v.u8(o + 13, `${f}.st_other`);
-      shndx = v.u16(o + 14, `${f}.st_shndx`);
+      value = v.u32At(o + 4);
+      sz = v.u32At(o + 8);
+      info = v.bytes[o + 12] as number;
+      other = v.bytes[o + 13] as number;
+      shndx = v.u16At(o + 14);
     }
-    const name = i === 0 && nameOff === 0 ? "" : strs.read(nameOff, `${f}.st_name`);
+    const name =
+      i === 0 && nameOff === 0
+        ? ""
+        : (strs.tryRead(nameOff) ?? strs.read(nameOff, `.dynsym[${i}].st_name`));
     const version = versions(i, shndx !== 0);
-    out.push({
+    const sym: { -readonly [K in keyof ElfSymbol]: ElfSymbol[K] } = {
       index: i,
       name,
       value,
@@ -60,8 +64,9 @@ export function readDynamicSymbols(
       type: info & 0xf,
       visibility: other & 3,
       shndx,
-      ...(version === undefined ? {} : { version }),
-    });
+    };
+    if (version !== undefined) sym.version = version;
+    out[i] = sym;
   }
   return out;
 }
@@ -178,24 +183,33 @@ export function versionResolver(
       byIndex.set(a.index, { name: a.name, file: n.file, weak: (a.flags & VER_FLG_WEAK) !== 0 });
     }
   }
+  // One version object per distinct .gnu.version value: symbols share them.
+  const interned = new Map<number, ElfSymbolVersion>();
   return (i) => {
-    const raw = v.u16(versymOffset + i * 2, `.gnu.version[${i}]`);
+    const raw = v.u16At(versymOffset + i * 2);
+    const known = interned.get(raw);
+    if (known !== undefined) return known;
     const index = raw & 0x7fff;
     const hidden = (raw & 0x8000) !== 0;
-    if (index <= 1) return { index, hidden };
-    const hit = byIndex.get(index);
-    if (!hit) {
-      warnings.push(
-        `.gnu.version[${i}]: version index ${index} is defined by no verdef or verneed`,
-      );
-      return { index, hidden };
+    let version: ElfSymbolVersion;
+    if (index <= 1) version = { index, hidden };
+    else {
+      const hit = byIndex.get(index);
+      if (!hit) {
+        warnings.push(
+          `.gnu.version[${i}]: version index ${index} is defined by no verdef or verneed`,
+        );
+        return { index, hidden };
+      }
+      version = {
+        index,
+        name: hit.name,
+        hidden,
+        ...(hit.file === undefined ? {} : { file: hit.file }),
+        ...(hit.weak === undefined ? {} : { weak: hit.weak }),
+      };
     }
-    return {
-      index,
-      name: hit.name,
-      hidden,
-      ...(hit.file === undefined ? {} : { file: hit.file }),
-      ...(hit.weak === undefined ? {} : { weak: hit.weak }),
-    };
+    interned.set(raw, version);
+    return version;
   };
 }

@@ -1,3 +1,4 @@
+import { Buffer } from "node:buffer";
 import { ElfError } from "./errors.js";
 
 /**
@@ -10,12 +11,15 @@ export class ElfView {
   readonly bytes: Uint8Array;
   readonly littleEndian: boolean;
   readonly #dv: DataView;
+  /** The same bytes as a Buffer, for native latin1 decoding of names. */
+  readonly #buf: Buffer;
 
   constructor(bytes: Uint8Array, littleEndian: boolean) {
     this.bytes = bytes;
     this.littleEndian = littleEndian;
     // byteOffset: the view may be a window into a pooled buffer.
     this.#dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.#buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   get length(): number {
@@ -73,6 +77,44 @@ export class ElfView {
     return this.#dv.getBigUint64(offset, this.littleEndian);
   }
 
+  // Unchecked readers for tables whose whole extent one need() call has
+  // checked: the hot loops (symbols, relocations) read millions of fields.
+
+  /** u32 at `offset`, the caller having checked the range. */
+  u32At(offset: number): number {
+    return this.#dv.getUint32(offset, this.littleEndian);
+  }
+
+  /** u16 at `offset`, the caller having checked the range. */
+  u16At(offset: number): number {
+    return this.#dv.getUint16(offset, this.littleEndian);
+  }
+
+  /** The high 32 bits of the u64 at `offset` (checked range). */
+  u64HighAt(offset: number): number {
+    return this.#dv.getUint32(this.littleEndian ? offset + 4 : offset, this.littleEndian);
+  }
+
+  /** The low 32 bits of the u64 at `offset` (checked range). */
+  u64LowAt(offset: number): number {
+    return this.#dv.getUint32(this.littleEndian ? offset : offset + 4, this.littleEndian);
+  }
+
+  /**
+   * The u64 at `offset` (checked range) as a number; above 2^53 throws,
+   * naming `field()` — built only then.
+   */
+  u64SafeAt(offset: number, field: () => string): number {
+    const hi = this.u64HighAt(offset);
+    if (hi > 0x1fffff) return this.u64(offset, field());
+    return hi * 0x1_0000_0000 + this.u64LowAt(offset);
+  }
+
+  /** The low 53 bits of the u64 at `offset` as a number (checked range; addresses and sizes). */
+  u64LowBitsAt(offset: number): number {
+    return (this.u64HighAt(offset) & 0x1fffff) * 0x1_0000_0000 + this.u64LowAt(offset);
+  }
+
   /** A window [offset, offset+size) of the file, without copying. */
   slice(offset: number, size: number, field: string): Uint8Array {
     this.need(offset, size, field);
@@ -93,20 +135,26 @@ export class ElfView {
         `string offset ${offset} is outside its table (which ends at ${limit})`,
       );
     }
-    const b = this.bytes;
-    let i = offset;
-    while (i < limit && b[i] !== 0) i++;
-    if (i >= limit) {
+    const i = this.bytes.indexOf(0, offset);
+    if (i < 0 || i >= limit) {
       throw new ElfError(
         field,
         offset,
         `string at offset ${offset} has no terminating NUL before ${limit}`,
       );
     }
-    let s = "";
-    for (let j = offset; j < i; j += 4096) {
-      s += String.fromCharCode(...b.subarray(j, Math.min(i, j + 4096)));
-    }
-    return s;
+    return this.#buf.toString("latin1", offset, i);
+  }
+
+  /**
+   * {@link cstring} without a field name: `undefined` where cstring would
+   * throw, so a hot loop builds the field name only for the error.
+   */
+  cstringOrUndefined(offset: number, end: number): string | undefined {
+    const limit = Math.min(end, this.length);
+    if (!(offset >= 0 && offset < limit) || !Number.isSafeInteger(offset)) return undefined;
+    const i = this.bytes.indexOf(0, offset);
+    if (i < 0 || i >= limit) return undefined;
+    return this.#buf.toString("latin1", offset, i);
   }
 }
