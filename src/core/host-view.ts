@@ -44,6 +44,8 @@ export interface PositionalFile {
   readonly size: number;
   /** Up to `length` bytes at `offset` (fewer at the end of the file). */
   read(offset: number, length: number): Uint8Array;
+  /** Like {@link read}, into `target` at `at`; returns the number of bytes read. */
+  readInto(target: Uint8Array, at: number, offset: number, length: number): number;
   close(): void;
 }
 
@@ -238,20 +240,24 @@ export class HostView {
     }
     return {
       size,
-      read: (offset, length) => {
-        const n = Math.max(0, Math.min(length, size - offset));
-        const out = new Uint8Array(n);
+      readInto: (target, at, offset, length) => {
+        const n = Math.max(0, Math.min(length, size - offset, target.length - at));
         let done = 0;
         try {
           while (done < n) {
-            const got = readSync(fd, out, done, n - done, offset + done);
+            const got = readSync(fd, target, at + done, n - done, offset + done);
             if (got === 0) break;
             done += got;
           }
         } catch (e) {
           throw this.#error("read", path, e);
         }
-        return done === n ? out : out.subarray(0, done);
+        return done;
+      },
+      read(offset, length) {
+        const out = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+        const done = this.readInto(out, 0, offset, out.length);
+        return done === out.length ? out : out.subarray(0, done);
       },
       close: () => closeSync(fd),
     };

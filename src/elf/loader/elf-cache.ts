@@ -1,7 +1,7 @@
 import type { HostView } from "../../core/index.js";
 import { isTlsDoctorError, TlsDoctorError } from "../../core/index.js";
 import { ElfError, parseElf, type ElfFile } from "../parse/index.js";
-import { readElfBytes } from "./sparse-read.js";
+import { readElfBytes, ScratchBuffer, SPARSE_ABOVE } from "./sparse-read.js";
 
 /** A file read and parsed once per (device, inode), shared by every process a sweep emulates. */
 export type CachedElf =
@@ -13,6 +13,9 @@ export class ElfCache {
   readonly view: HostView;
   readonly #byPath = new Map<string, CachedElf | null>();
   readonly #byInode = new Map<string, CachedElf>();
+  readonly #kept = new Set<string>();
+  /** Files are parsed as soon as read and the model keeps no bytes: one buffer serves them all. */
+  readonly #scratch = new ScratchBuffer();
   /** Files read and parsed (for progress and benchmarks). */
   parsed = 0;
 
@@ -39,9 +42,27 @@ export class ElfCache {
     return entry;
   }
 
+  /**
+   * Forgets `path`'s file unless {@link keep} was called for it: a sweep
+   * drops each program once analysed, keeping only the libraries that later
+   * programs load, so memory is bounded by the libraries, not the files.
+   * A forgotten file is read again if asked for.
+   */
+  release(path: string): void {
+    const entry = this.#byPath.get(path);
+    if (!entry?.ok || this.#kept.has(`${entry.dev}:${entry.ino}`)) return;
+    this.#byPath.delete(path);
+    this.#byInode.delete(`${entry.dev}:${entry.ino}`);
+  }
+
+  /** Marks a file as one to keep (a library some process loads). */
+  keep(dev: number, ino: number): void {
+    this.#kept.add(`${dev}:${ino}`);
+  }
+
   #load(path: string, dev: number, ino: number): CachedElf {
     try {
-      const bytes = readElfBytes(this.view, path);
+      const bytes = readElfBytes(this.view, path, SPARSE_ABOVE, this.#scratch);
       this.parsed++;
       const notElf =
         bytes.length < 4 ||

@@ -1,5 +1,8 @@
 import { DEFAULT_MAX_READ, TlsDoctorError, type HostView } from "../../core/index.js";
 
+/** Largest file a {@link ScratchBuffer} holds; larger ones get their own buffer. */
+const SCRATCH_MAX = 32 * 1024 * 1024;
+
 /** Files up to this size are read whole: one read beats a dozen small ones. */
 export const SPARSE_ABOVE = 4 * 1024 * 1024;
 
@@ -11,6 +14,22 @@ const PT_GNU_PROPERTY = 0x6474e553;
 const SKIPPED_SECTIONS = new Set([1, 2, 8, 14, 15, 16]);
 
 /**
+ * One buffer reused from read to read, for a caller that parses each file's
+ * bytes at once and keeps only the model (parseElf keeps no window into its
+ * input): a sweep then reads hundreds of files without allocating — and
+ * without the garbage collections — hundreds of megabytes of buffers.
+ * Bytes it hands out are valid until the next {@link take}.
+ */
+export class ScratchBuffer {
+  #buf = new Uint8Array(0);
+
+  take(size: number): Uint8Array {
+    if (size > this.#buf.length) this.#buf = new Uint8Array(Math.max(size, this.#buf.length * 2));
+    return this.#buf.subarray(0, size);
+  }
+}
+
+/**
  * The bytes of an ELF file as parseElf needs them: for a large file only
  * the headers, the program and section header tables, the PT_DYNAMIC,
  * PT_INTERP and note segments and every section except code, data,
@@ -19,9 +38,15 @@ const SKIPPED_SECTIONS = new Set([1, 2, 8, 14, 15, 16]);
  * nothing). A 90 MB node binary then costs a few MB of reads instead of
  * all of it. Anything unusual (no section headers, extended numbering, a
  * non-ELF file) is read whole. src/test/integration/elf-sparse.test.ts
- * checks the parse equals a whole-file parse on every ELF file here.
+ * checks the parse equals a whole-file parse on every ELF file here. With
+ * `scratch`, a file read whole is read into it (see {@link ScratchBuffer}).
  */
-export function readElfBytes(view: HostView, path: string, sparseAbove = SPARSE_ABOVE): Uint8Array {
+export function readElfBytes(
+  view: HostView,
+  path: string,
+  sparseAbove = SPARSE_ABOVE,
+  scratch?: ScratchBuffer,
+): Uint8Array {
   const f = view.openRead(path);
   try {
     if (f.size > DEFAULT_MAX_READ) {
@@ -31,12 +56,19 @@ export function readElfBytes(view: HostView, path: string, sparseAbove = SPARSE_
         { details: { path, size: f.size, limit: DEFAULT_MAX_READ } },
       );
     }
-    if (f.size <= sparseAbove) return f.read(0, f.size);
-    const buf = new Uint8Array(f.size);
+    if (f.size <= sparseAbove) {
+      if (!scratch) return f.read(0, f.size);
+      const into = scratch.take(f.size);
+      return into.subarray(0, f.readInto(into, 0, 0, f.size));
+    }
+    // Zeroed, so what is not read reads as zeros (a reused scratch is
+    // cleared). The scratch is not grown past SCRATCH_MAX for one huge file.
+    const buf =
+      scratch && f.size <= SCRATCH_MAX ? scratch.take(f.size).fill(0) : new Uint8Array(f.size);
     const fill = (offset: number, length: number): void => {
       if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length)) return;
       if (offset < 0 || length <= 0 || offset >= f.size) return;
-      buf.set(f.read(offset, Math.min(length, f.size - offset)), offset);
+      f.readInto(buf, offset, offset, Math.min(length, f.size - offset));
     };
     const whole = (): Uint8Array => f.read(0, f.size);
     fill(0, 64);
