@@ -29,7 +29,7 @@ export function analysisSections(
         },
         {
           label: "bindings",
-          value: `${a.bindings.length} (${a.bindings.filter((b) => b.to === undefined).length} unresolved)`,
+          value: `${a.bindingCount} (${a.bindings.filter((b) => b.to === undefined).length} unresolved)`,
         },
       ],
     },

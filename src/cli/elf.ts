@@ -199,7 +199,7 @@ async function runElf(files: string[], flags: ElfFlags): Promise<number> {
       ok: worst === undefined,
       summary: worst
         ? worst.title
-        : `${a.load.objects.length} objects load; ${a.bindings.length} bindings; no linkage problem found`,
+        : `${a.load.objects.length} objects load; ${a.bindingCount} bindings; no linkage problem found`,
       side: "host",
     },
     findings,

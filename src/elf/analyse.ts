@@ -1,8 +1,12 @@
 import {
-  bindProcess,
+  bindingAt,
+  bindProcessCompact,
   checkVersions,
   definitions,
+  REF,
+  toBindings,
   type Binding,
+  type ProcessBindings,
   type VersionProblem,
 } from "./loader/bind.js";
 import {
@@ -50,7 +54,11 @@ export interface UndefinedReference {
 
 export interface ElfAnalysis {
   readonly load: LoadResult;
+  /** Every binding as a record (made on first use from {@link compactBindings}). */
   readonly bindings: readonly Binding[];
+  /** The same bindings as ld.so's answers per object and reference. */
+  readonly compactBindings: ProcessBindings;
+  readonly bindingCount: number;
   readonly interpositions: readonly Interposition[];
   readonly duplicates: readonly CryptoLibraryCopy[];
   readonly undefinedSymbols: readonly UndefinedReference[];
@@ -119,6 +127,88 @@ function defines(elf: ElfFile, symbol: string, version: string | undefined): boo
   );
 }
 
+/** The functions a file exports under OpenSSL API names (once per file: a sweep asks for each process). */
+const openSslNamed = new WeakMap<ElfFile, readonly string[]>();
+function openSslNamedExports(elf: ElfFile): readonly string[] {
+  let names = openSslNamed.get(elf);
+  if (!names) {
+    names = elf.dynamicSymbols
+      .filter(
+        (s) =>
+          s.shndx !== 0 &&
+          s.type === STT.FUNC &&
+          (s.bind === 1 || s.bind === 2) &&
+          OPENSSL_API.test(s.name),
+      )
+      .map((s) => s.name);
+    openSslNamed.set(elf, names);
+  }
+  return names;
+}
+
+/**
+ * One binding outside the common case: an interposition (a definition from
+ * outside the referencing object's closure winning over one inside it, or a
+ * versioned reference answered by another file's unversioned definition),
+ * or undefined when it is normal linking.
+ */
+function judge(
+  load: LoadResult,
+  b: Binding,
+  mainTargets: ReadonlyMap<string, number>,
+): Interposition | undefined {
+  const { objects } = load;
+  if (b.to === undefined) return undefined;
+  const from = objects[b.from] as LoadedObject;
+  const winner = objects[b.to] as LoadedObject;
+  if (b.to === 0 && mainTargets.has(b.symbol) && mainTargets.get(b.symbol) !== 0) return undefined;
+  const own = closureOf(objects, b.from);
+  let kind: Interposition["kind"] | undefined;
+  let losers: string[] = [];
+  if (!own.includes(b.to)) {
+    losers = own
+      .filter((i) => i !== b.to && defines((objects[i] as LoadedObject).elf, b.symbol, b.version))
+      .map((i) => (objects[i] as LoadedObject).path);
+    if (losers.length > 0) kind = "closure";
+  }
+  if (
+    !kind &&
+    b.versionFile !== undefined &&
+    b.toVersion === undefined &&
+    !winner.names.has(b.versionFile) &&
+    nameOf(winner) !== b.versionFile
+  ) {
+    const provider = objects.find(
+      (o) => o.names.has(b.versionFile ?? "") || nameOf(o) === b.versionFile,
+    );
+    if (provider && defines(provider.elf, b.symbol, b.version)) {
+      kind = "version";
+      losers = [provider.path];
+    }
+  }
+  if (!kind) return undefined;
+  const category = categoryOf(b.symbol, winner);
+  // Executables interpose by ELF's design (their definitions come first),
+  // and C++ vague-linkage definitions (typeinfo, vtables, template
+  // instances) are merged across objects on purpose: only crypto symbols
+  // answered by the executable are worth a finding.
+  if (b.to === 0 && category !== "crypto") return undefined;
+  if (b.symbol.startsWith("_Z") && category === "other") return undefined;
+  // glibc's own libraries (libc, libm …) define some functions twice on purpose.
+  if (GLIBC_LIBRARY.test(base(winner.path)) && losers.every((l) => GLIBC_LIBRARY.test(base(l))))
+    return undefined;
+  return {
+    symbol: b.symbol,
+    ...(b.version === undefined ? {} : { version: b.version }),
+    from: from.path,
+    winner: winner.path,
+    losers,
+    kind,
+    category,
+    symbolType: typeOfDefinition(winner.elf, b.symbol),
+  };
+}
+
 /**
  * Loads `path` as ld.so would, binds every reference, and finds what the
  * seeds taught us to look for: foreign interposition, two crypto libraries
@@ -130,89 +220,55 @@ export function analyseProcess(
   options: LoadOptions = {},
 ): ElfAnalysis {
   const load = loadProcess(ctx, path, options);
-  const bindings = bindProcess(load, ctx.files);
+  const compact = bindProcessCompact(load, { memoHost: ctx.files });
   const { objects } = load;
-  const closures = new Map<number, Set<number>>();
-  const closure = (i: number): Set<number> => {
-    let c = closures.get(i);
-    if (!c) {
-      c = new Set(closureOf(objects, i));
-      closures.set(i, c);
-    }
-    return c;
-  };
   // What the main program's own references bind to: a library's reference
   // bound to the executable's copy (COPY relocation, canonical PLT address)
   // of a symbol the executable itself takes from that library is normal linking.
   const mainTargets = new Map<string, number>();
-  for (const b of bindings)
-    if (b.from === 0 && b.to !== undefined && !b.rtld) mainTargets.set(b.symbol, b.to);
+  for (const ob of compact.objects) {
+    if (ob.from !== 0) continue;
+    for (let k = 0; k < ob.refs.count; k++) {
+      const to = ob.targetOf(k);
+      if (to >= 0) mainTargets.set(ob.refs.names[k] as string, to);
+    }
+  }
 
   const interpositions: Interposition[] = [];
   const undefinedSymbols: UndefinedReference[] = [];
-  for (const b of bindings) {
-    if (b.rtld) continue;
-    const from = objects[b.from] as LoadedObject;
-    if (b.to === undefined) {
-      if (!b.weakRef) {
-        undefinedSymbols.push({
-          symbol: b.symbol,
-          ...(b.version === undefined ? {} : { version: b.version }),
-          from: from.path,
-        });
-      }
-      continue;
+  for (const ob of compact.objects) {
+    const from = objects[ob.from] as LoadedObject;
+    const { names, wants, flags } = ob.refs;
+    const g = ob.groups();
+    for (const k of g.unresolved) {
+      if ((flags[k] as number) & REF.WEAK) continue;
+      const version = wants[k]?.name;
+      undefinedSymbols.push({
+        symbol: names[k] as string,
+        ...(version === undefined ? {} : { version }),
+        from: from.path,
+      });
     }
-    if (b.to === b.from) continue;
     // ld.so and libc share GLIBC_PRIVATE symbols by design.
-    if (from.path === load.main.elf.interpreter || b.version === "GLIBC_PRIVATE") continue;
-    const winner = objects[b.to] as LoadedObject;
-    if (b.to === 0 && mainTargets.has(b.symbol) && mainTargets.get(b.symbol) !== 0) continue;
-    const own = closure(b.from);
-    let kind: Interposition["kind"] | undefined;
-    let losers: string[] = [];
-    if (!own.has(b.to)) {
-      losers = [...own]
-        .filter((i) => i !== b.to && defines((objects[i] as LoadedObject).elf, b.symbol, b.version))
-        .map((i) => (objects[i] as LoadedObject).path);
-      if (losers.length > 0) kind = "closure";
-    }
-    if (
-      !kind &&
-      b.versionFile !== undefined &&
-      b.toVersion === undefined &&
-      !winner.names.has(b.versionFile) &&
-      nameOf(winner) !== b.versionFile
-    ) {
-      const provider = objects.find(
-        (o) => o.names.has(b.versionFile ?? "") || nameOf(o) === b.versionFile,
-      );
-      if (provider && defines(provider.elf, b.symbol, b.version)) {
-        kind = "version";
-        losers = [provider.path];
-      }
-    }
-    if (!kind) continue;
-    const category = categoryOf(b.symbol, winner);
-    // Executables interpose by ELF's design (their definitions come first),
-    // and C++ vague-linkage definitions (typeinfo, vtables, template
-    // instances) are merged across objects on purpose: only crypto symbols
-    // answered by the executable are worth a finding.
-    if (b.to === 0 && category !== "crypto") continue;
-    if (b.symbol.startsWith("_Z") && category === "other") continue;
-    // glibc's own libraries (libc, libm …) define some functions twice on purpose.
-    if (GLIBC_LIBRARY.test(base(winner.path)) && losers.every((l) => GLIBC_LIBRARY.test(base(l))))
-      continue;
-    interpositions.push({
-      symbol: b.symbol,
-      ...(b.version === undefined ? {} : { version: b.version }),
-      from: from.path,
-      winner: winner.path,
-      losers,
-      kind,
-      category,
-      symbolType: typeOfDefinition(winner.elf, b.symbol),
+    if (from.path === load.main.elf.interpreter) continue;
+    // Worth judging: answers from outside the object's own closure, and
+    // versioned references answered by an unversioned definition. An
+    // object's answers to itself never are.
+    const own = new Set(closureOf(objects, ob.from));
+    const suspects: number[] = [];
+    g.byTarget.forEach((ks, to) => {
+      if (to !== ob.from && !own.has(to)) suspects.push(...ks);
     });
+    for (const k of g.unversioned) {
+      const to = ob.targetOf(k);
+      if (to !== ob.from && own.has(to)) suspects.push(k);
+    }
+    suspects.sort((a, b) => a - b);
+    for (const k of suspects) {
+      if (wants[k]?.name === "GLIBC_PRIVATE") continue;
+      const found = judge(load, bindingAt(ob, k), mainTargets);
+      if (found) interpositions.push(found);
+    }
   }
 
   const duplicates: CryptoLibraryCopy[] = [];
@@ -230,16 +286,9 @@ export function analyseProcess(
   for (const o of objects) {
     const n = nameOf(o);
     if (/^lib(crypto|ssl)\.so/.test(n)) continue;
-    const names = o.elf.dynamicSymbols
-      .filter(
-        (s) =>
-          s.shndx !== 0 &&
-          s.type === STT.FUNC &&
-          (s.bind === 1 || s.bind === 2) &&
-          OPENSSL_API.test(s.name) &&
-          (openssl.length === 0 || openssl.some((x) => defines(x.elf, s.name, undefined))),
-      )
-      .map((s) => s.name);
+    const names = openSslNamedExports(o.elf).filter(
+      (name) => openssl.length === 0 || openssl.some((x) => defines(x.elf, name, undefined)),
+    );
     if (names.length >= (openssl.length === 0 ? BUNDLED_COPY_MIN : 1)) {
       duplicates.push({
         family: "OpenSSL API",
@@ -249,9 +298,14 @@ export function analyseProcess(
       });
     }
   }
+  let records: Binding[] | undefined;
   return {
     load,
-    bindings,
+    get bindings(): readonly Binding[] {
+      return (records ??= toBindings(compact));
+    },
+    compactBindings: compact,
+    bindingCount: compact.count,
     interpositions,
     duplicates,
     undefinedSymbols,

@@ -1,5 +1,15 @@
-import { EM, STB, STT, STV, type ElfFile, type ElfSymbol } from "../parse/index.js";
+import type { ElfSymbol } from "../parse/index.js";
 import { closureOf, type LoadedObject, type LoadResult } from "./load.js";
+import { matchIn, matchSyms, REF, type RefTable, type WantedVersion } from "./lookup.js";
+import {
+  DirectBindings,
+  SymbolIndex,
+  type IndexedScope,
+  type ObjectBindings,
+} from "./symbol-index.js";
+
+export { definitions, elfHash, REF, type RefTable } from "./lookup.js";
+export { ObjectBindings, type BindingGroups } from "./symbol-index.js";
 
 /** One symbol reference and the definition glibc binds it to. */
 export interface Binding {
@@ -30,220 +40,29 @@ export interface VersionProblem {
   readonly provider: number;
 }
 
-const ALLOWED_TYPES = new Set<number>([
-  STT.NOTYPE,
-  STT.OBJECT,
-  STT.FUNC,
-  STT.COMMON,
-  STT.TLS,
-  STT.GNU_IFUNC,
-]);
-
-/** Machine-specific relocation classes (elf_machine_type_class in each dl-machine.h). */
-function relocClass(machine: number, type: number): { plt: boolean; copy: boolean } {
-  switch (machine) {
-    case EM.X86_64:
-      return { plt: [7, 16, 17, 18, 36].includes(type), copy: type === 5 };
-    case EM.I386:
-      return { plt: [7, 35, 36, 37, 14, 41].includes(type), copy: type === 5 };
-    case EM.AARCH64:
-      return { plt: [1026, 1028, 1029, 1030, 1031].includes(type), copy: type === 1024 };
-    case EM.ARM:
-      return { plt: [22, 17, 18, 19, 13].includes(type), copy: type === 20 };
-    case EM.PPC64:
-      return { plt: type === 21, copy: type === 19 };
-    case EM.S390:
-      return { plt: type === 11, copy: type === 9 };
-    case EM.RISCV:
-      return { plt: type === 5, copy: type === 4 };
-    default:
-      return { plt: false, copy: false };
-  }
-}
-
-/** Each object's exported definitions by name (the work of its hash table). */
-const definitionIndex = new WeakMap<ElfFile, Map<string, ElfSymbol[]>>();
-export function definitions(elf: ElfFile): Map<string, ElfSymbol[]> {
-  let m = definitionIndex.get(elf);
-  if (m) return m;
-  m = new Map();
-  for (const s of elf.dynamicSymbols) {
-    if (s.shndx === 0 && s.value === 0) continue;
-    const list = m.get(s.name);
-    if (list) list.push(s);
-    else m.set(s.name, [s]);
-  }
-  definitionIndex.set(elf, m);
-  return m;
-}
-
-/** The version hash of the ELF gABI (the one verdef/vernaux store). */
-export function elfHash(name: string): number {
-  let h = 0;
-  for (let i = 0; i < name.length; i++) {
-    h = ((h << 4) + name.charCodeAt(i)) >>> 0;
-    const g = h & 0xf0000000;
-    if (g !== 0) h ^= g >>> 24;
-    h &= ~g >>> 0;
-  }
-  return h >>> 0;
-}
-
-interface WantedVersion {
-  readonly name: string;
-  readonly hidden: boolean;
-  readonly file?: string;
-}
-
 /**
- * do_lookup_x's test of one object (elf/dl-lookup.c: check_match and the
- * versioned/unversioned rules): the matching symbol, or undefined.
+ * Every binding of one process, compact: per object, the answer to each of
+ * its references; `rtld` holds ld.so's own lookups. {@link toBindings}
+ * gives them as {@link Binding} records.
  */
-function matchIn(
-  elf: ElfFile,
-  name: string,
-  want: WantedVersion | undefined,
-  pltClass: boolean,
-): ElfSymbol | undefined {
-  const cands = definitions(elf).get(name);
-  if (!cands) return undefined;
-  let versioned: ElfSymbol | undefined;
-  let numVersions = 0;
-  for (const sym of cands) {
-    if (sym.value === 0 && sym.shndx !== 0xfff1 && sym.type !== STT.TLS) continue;
-    if (pltClass && sym.shndx === 0) continue;
-    if (!ALLOWED_TYPES.has(sym.type)) continue;
-    if (sym.bind !== STB.GLOBAL && sym.bind !== STB.WEAK && sym.bind !== STB.GNU_UNIQUE) continue;
-    const v = sym.version;
-    if (want) {
-      if (v !== undefined) {
-        // A different version is refused unless the definition is the base/unversioned one and neither side is hidden.
-        const defHash = v.index <= 1 ? 0 : 1;
-        const same = v.name === want.name;
-        if (!same && (want.hidden || defHash !== 0 || v.hidden)) continue;
-      }
-      return sym;
-    }
-    if (v !== undefined && v.index >= 3) {
-      if (!v.hidden && numVersions++ === 0) versioned = sym;
-      continue;
-    }
-    return sym;
-  }
-  return numVersions === 1 ? versioned : undefined;
+export interface ProcessBindings {
+  readonly objects: readonly ObjectBindings[];
+  readonly rtld: readonly Binding[];
+  /** Number of bindings (references of every object, plus rtld's). */
+  readonly count: number;
 }
 
-/** The version a relocation's symbol asks for (l_versions[ndx] with a non-zero hash). */
-function wantedVersion(sym: ElfSymbol): WantedVersion | undefined {
-  const v = sym.version;
-  if (!v || v.index <= 1 || v.name === undefined) return undefined;
-  return { name: v.name, hidden: v.hidden, ...(v.file === undefined ? {} : { file: v.file }) };
-}
+const indexes = new WeakMap<object, SymbolIndex>();
 
-const bindsLocally = (s: ElfSymbol): boolean =>
-  s.bind === STB.LOCAL ||
-  s.visibility === STV.HIDDEN ||
-  s.visibility === STV.INTERNAL ||
-  s.visibility === STV.PROTECTED;
-
-/** A relocation's lookup, as {@link bindProcess} memoises it. */
-interface Reference {
-  /** The binding; when not `own`, made without looking at the executable. */
-  readonly binding: Binding;
-  readonly want: WantedVersion | undefined;
-  readonly plt: boolean;
-  readonly copy: boolean;
-  /** Answered by the object itself before the scope (DT_SYMBOLIC, protected). */
-  readonly own: boolean;
-}
-
-/** `b`, answered by the executable's definition `def` instead. */
-function answeredByMain(b: Binding, def: ElfSymbol): Binding {
-  return {
-    from: b.from,
-    symbol: b.symbol,
-    ...(b.version === undefined ? {} : { version: b.version }),
-    ...(b.versionFile === undefined ? {} : { versionFile: b.versionFile }),
-    to: 0,
-    ...toVersionOf(def),
-    weakRef: b.weakRef,
-    copy: b.copy,
-  };
-}
-
-const memos = new WeakMap<object, Map<string, readonly Reference[]>>();
-
-const toVersionOf = (def: ElfSymbol | undefined): { toVersion?: string } => {
-  const tv = def?.version;
-  return tv?.name === undefined || tv.index <= 1 ? {} : { toVersion: tv.name };
-};
-
-/**
- * Every symbol reference of `o` looked up in `scope` (DT_SYMBOLIC objects
- * and protected definitions: the object itself first). Without
- * `withMain` the executable (index 0) is left out of the search, for the
- * caller to try first.
- */
-function references(
-  objects: readonly LoadedObject[],
-  o: LoadedObject,
-  scope: readonly number[],
-  withMain: boolean,
-): Reference[] {
-  const elf = o.elf;
-  const out: Reference[] = [];
-  const seen = new Set<string>();
-  const { symbols, types } = elf.relocations;
-  for (let r = 0; r < symbols.length; r++) {
-    const sym = elf.dynamicSymbols[symbols[r] as number];
-    if (!sym || sym.name === "") continue;
-    if (bindsLocally(sym)) continue;
-    const cls = relocClass(elf.machine, types[r] as number);
-    const want = wantedVersion(sym);
-    const key = `${sym.name}@${want?.name ?? ""}${cls.copy ? "#copy" : cls.plt ? "#plt" : ""}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    let to: number | undefined;
-    let def: ElfSymbol | undefined;
-    let own = false;
-    // A protected definition is looked up (LD_DEBUG shows it) but the
-    // object keeps its own (_dl_lookup_symbol_x's STV_PROTECTED case).
-    const ownProtected = sym.visibility === STV.PROTECTED && sym.shndx !== 0 && !cls.copy;
-    if (elf.dynamic?.symbolic || ownProtected) {
-      def = matchIn(elf, sym.name, want, cls.plt && o.index === 0);
-      if (def) {
-        to = o.index;
-        own = true;
-      }
-    }
-    if (!own) {
-      for (const i of scope) {
-        if (i === 0 && (cls.copy || !withMain)) continue;
-        def = matchIn((objects[i] as LoadedObject).elf, sym.name, want, cls.plt && i === 0);
-        if (def) {
-          to = i;
-          break;
-        }
-      }
-    }
-    out.push({
-      binding: {
-        from: o.index,
-        symbol: sym.name,
-        ...(want ? { version: want.name } : {}),
-        ...(want?.file === undefined ? {} : { versionFile: want.file }),
-        to,
-        ...toVersionOf(def),
-        weakRef: sym.bind === STB.WEAK,
-        copy: cls.copy,
-      },
-      want,
-      plt: cls.plt,
-      copy: cls.copy,
-      own,
-    });
-  }
-  return out;
+/** How {@link bindProcess} finds each definition. */
+export interface BindOptions {
+  /** Shares parsed references and the symbol index across processes (a sweep passes its ElfCache). */
+  readonly memoHost?: object;
+  /**
+   * Walk the scope object by object, as ld.so does, instead of asking the
+   * symbol index: slower, and the reference the index is tested against.
+   */
+  readonly walk?: boolean;
 }
 
 /**
@@ -251,82 +70,163 @@ function references(
  * dynamic relocation naming a symbol, the definition _dl_lookup_symbol_x
  * returns, searching the global scope (plus, for a --dlopen'ed library, its
  * local scope; DT_SYMBOLIC objects search themselves first). One binding is
- * kept per (object, symbol, version).
+ * kept per (object, symbol, version, class).
  */
-export function bindProcess(load: LoadResult, memoHost?: object): Binding[] {
+export function bindProcessCompact(load: LoadResult, options: BindOptions = {}): ProcessBindings {
   const { objects } = load;
+  let index: SymbolIndex;
+  if (options.memoHost === undefined) index = new SymbolIndex();
+  else {
+    const known = indexes.get(options.memoHost);
+    if (known) index = known;
+    else indexes.set(options.memoHost, (index = new SymbolIndex()));
+  }
   const globalScope = objects.filter((o) => !o.dlopened).map((o) => o.index);
   const localScopeOf = new Map<number, readonly number[]>();
   for (const scope of load.dlopenScopes.values()) {
     for (const i of scope) if (!localScopeOf.has(i)) localScopeOf.set(i, scope);
   }
-  // A library's references resolve the same way in every program whose
-  // global scope after the executable is the same list of files: only the
-  // executable (first in scope) can answer differently. A sweep reuses them.
-  let memo: Map<string, readonly Reference[]> | undefined;
-  let scopeKey = "";
-  if (memoHost !== undefined) {
-    memo = memos.get(memoHost);
-    if (!memo) memos.set(memoHost, (memo = new Map<string, readonly Reference[]>()));
-    scopeKey = globalScope
-      .slice(1)
-      .map((i) => `${(objects[i] as LoadedObject).dev}:${(objects[i] as LoadedObject).ino}`)
-      .join(",");
-  }
-  const main = objects[0] as LoadedObject;
-  const out: Binding[] = [];
+  for (const o of objects) if (o.index !== 0) index.addLibrary(o.elf);
+  for (const o of objects) index.refsOf(o.elf);
+  const mainDefs = index.mainDefinitions((objects[0] as LoadedObject).elf);
+  const out: ObjectBindings[] = [];
+  let count = 0;
+  const bindIn = (o: LoadedObject, order: readonly number[]): void => {
+    const scope: IndexedScope = { order, mainDefs };
+    const b = options.walk
+      ? bindByWalk(objects, o, index.refsOf(o.elf).table, order)
+      : o.index === 0 || o.dlopened
+        ? index.bindDirect(o, scope)
+        : index.bindLibrary(o, scope);
+    out.push(b);
+    count += b.refs.count;
+  };
+  index.setScope(objects, globalScope);
+  for (const o of objects) if (!o.dlopened) bindIn(o, globalScope);
   for (const o of objects) {
-    if (o.index === 0 || o.dlopened || memo === undefined) {
-      const scope = o.dlopened
-        ? [...globalScope, ...(localScopeOf.get(o.index) ?? closureOf(objects, o.index))]
-        : globalScope;
-      for (const r of references(objects, o, scope, true)) out.push(r.binding);
-      continue;
+    if (!o.dlopened) continue;
+    const order = [...globalScope, ...(localScopeOf.get(o.index) ?? closureOf(objects, o.index))];
+    index.setScope(objects, order);
+    bindIn(o, order);
+  }
+  out.sort((a, b) => a.from - b.from);
+  const rtld = rtldBindings(load, globalScope, mainDefs);
+  return { objects: out, rtld, count: count + rtld.length };
+}
+
+/** ld.so's walk: each object of the scope in order, the first match wins. */
+function bindByWalk(
+  objects: readonly LoadedObject[],
+  o: LoadedObject,
+  t: RefTable,
+  scope: readonly number[],
+): ObjectBindings {
+  const to = new Int32Array(t.count).fill(-1);
+  const defs = new Array<ElfSymbol | undefined>(t.count).fill(undefined);
+  for (let k = 0; k < t.count; k++) {
+    const name = t.names[k] as string;
+    const want = t.wants[k];
+    const f = t.flags[k] as number;
+    const plt = (f & REF.PLT) !== 0;
+    if (f & REF.OWN_FIRST) {
+      const def = matchIn(o.elf, name, want, plt && o.index === 0);
+      if (def) {
+        to[k] = o.index;
+        defs[k] = def;
+        continue;
+      }
     }
-    const key = `${scopeKey}#${o.index}`;
-    let refs = memo.get(key);
-    if (!refs) {
-      refs = references(objects, o, globalScope, false);
-      memo.set(key, refs);
-    }
-    for (const r of refs) {
-      const m = r.own || r.copy ? undefined : matchIn(main.elf, r.binding.symbol, r.want, r.plt);
-      out.push(m ? answeredByMain(r.binding, m) : r.binding);
+    for (const i of scope) {
+      if (i === 0 && f & REF.COPY) continue;
+      const def = matchIn((objects[i] as LoadedObject).elf, name, want, plt && i === 0);
+      if (def) {
+        to[k] = i;
+        defs[k] = def;
+        break;
+      }
     }
   }
-  // ld.so replaces its own minimal malloc once relocation is done
-  // (__rtld_malloc_init_real): it looks up the malloc family from the main
-  // program with libc's oldest version, and LD_DEBUG prints those as bindings
-  // of the main program.
+  return new DirectBindings(o.index, t, to, defs);
+}
+
+/**
+ * ld.so replaces its own minimal malloc once relocation is done
+ * (__rtld_malloc_init_real): it looks up the malloc family from the main
+ * program with libc's oldest version, and LD_DEBUG prints those as bindings
+ * of the main program.
+ */
+function rtldBindings(
+  load: LoadResult,
+  globalScope: readonly number[],
+  mainDefs: ReadonlyMap<string, readonly ElfSymbol[]>,
+): Binding[] {
+  const { objects } = load;
+  const out: Binding[] = [];
   const libc = objects.find((x) => x.elf.dynamic?.soname === "libc.so.6" && !x.dlopened);
   const base = libc?.elf.versionDefinitions.find((d) => d.index === 2)?.name;
-  if (libc && base && load.main.elf.interpreter !== undefined) {
-    for (const name of ["calloc", "free", "malloc", "realloc"]) {
-      const want: WantedVersion = { name: base, hidden: false };
-      let to: number | undefined;
-      let def: ElfSymbol | undefined;
-      for (const i of globalScope) {
-        def = matchIn((objects[i] as LoadedObject).elf, name, want, false);
-        if (def) {
-          to = i;
-          break;
-        }
+  if (!libc || !base || load.main.elf.interpreter === undefined) return out;
+  for (const name of ["calloc", "free", "malloc", "realloc"]) {
+    const want: WantedVersion = { name: base, hidden: false };
+    let to: number | undefined;
+    let def: ElfSymbol | undefined;
+    for (const i of globalScope) {
+      if (i === 0) {
+        const mine = mainDefs.get(name);
+        def = mine === undefined ? undefined : matchSyms(mine, want, false);
+      } else def = matchIn((objects[i] as LoadedObject).elf, name, want, false);
+      if (def) {
+        to = i;
+        break;
       }
-      out.push({
-        from: 0,
-        symbol: name,
-        version: base,
-        to,
-        ...(def?.version?.name === undefined || def.version.index <= 1
-          ? {}
-          : { toVersion: def.version.name }),
-        weakRef: false,
-        copy: false,
-        rtld: true,
-      });
     }
+    out.push({
+      from: 0,
+      symbol: name,
+      version: base,
+      to,
+      ...toVersionOf(def),
+      weakRef: false,
+      copy: false,
+      rtld: true,
+    });
   }
   return out;
+}
+
+const toVersionOf = (def: ElfSymbol | undefined): { toVersion?: string } => {
+  const tv = def?.version;
+  return tv?.name === undefined || tv.index <= 1 ? {} : { toVersion: tv.name };
+};
+
+/** Binding `k` of `b` as a record. */
+export function bindingAt(b: ObjectBindings, k: number): Binding {
+  const t = b.refs;
+  const want = t.wants[k];
+  const f = t.flags[k] as number;
+  const to = b.targetOf(k);
+  return {
+    from: b.from,
+    symbol: t.names[k] as string,
+    ...(want ? { version: want.name } : {}),
+    ...(want?.file === undefined ? {} : { versionFile: want.file }),
+    to: to < 0 ? undefined : to,
+    ...toVersionOf(b.definitionOf(k)),
+    weakRef: (f & REF.WEAK) !== 0,
+    copy: (f & REF.COPY) !== 0,
+  };
+}
+
+/** Every binding as a record, object by object in load order, then ld.so's own. */
+export function toBindings(p: ProcessBindings): Binding[] {
+  const out: Binding[] = [];
+  for (const b of p.objects) for (let k = 0; k < b.refs.count; k++) out.push(bindingAt(b, k));
+  out.push(...p.rtld);
+  return out;
+}
+
+/** {@link bindProcessCompact} as {@link Binding} records. */
+export function bindProcess(load: LoadResult, options: BindOptions = {}): Binding[] {
+  return toBindings(bindProcessCompact(load, options));
 }
 
 /**

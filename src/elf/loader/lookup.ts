@@ -1,0 +1,224 @@
+import {
+  EM,
+  STB,
+  STT,
+  STV,
+  type ElfFile,
+  type ElfSymbol,
+  type ElfSymbolVersion,
+} from "../parse/index.js";
+
+// glibc's symbol lookup rules (elf/dl-lookup.c) and the references an
+// object makes (its relocations), shared by the scope walk and the index.
+
+const ALLOWED_TYPES = new Set<number>([
+  STT.NOTYPE,
+  STT.OBJECT,
+  STT.FUNC,
+  STT.COMMON,
+  STT.TLS,
+  STT.GNU_IFUNC,
+]);
+
+/** A relocation's class (elf_machine_type_class in each dl-machine.h): 1 PLT, 2 COPY, 0 neither. */
+export function relocClass(machine: number, type: number): 0 | 1 | 2 {
+  let plt = false;
+  let copy = false;
+  switch (machine) {
+    case EM.X86_64:
+      plt = type === 7 || type === 16 || type === 17 || type === 18 || type === 36;
+      copy = type === 5;
+      break;
+    case EM.I386:
+      plt = type === 7 || type === 35 || type === 36 || type === 37 || type === 14 || type === 41;
+      copy = type === 5;
+      break;
+    case EM.AARCH64:
+      plt = type === 1026 || (type >= 1028 && type <= 1031);
+      copy = type === 1024;
+      break;
+    case EM.ARM:
+      plt = type === 22 || type === 17 || type === 18 || type === 19 || type === 13;
+      copy = type === 20;
+      break;
+    case EM.PPC64:
+      plt = type === 21;
+      copy = type === 19;
+      break;
+    case EM.S390:
+      plt = type === 11;
+      copy = type === 9;
+      break;
+    case EM.RISCV:
+      plt = type === 5;
+      copy = type === 4;
+      break;
+  }
+  return copy ? 2 : plt ? 1 : 0;
+}
+
+/** Each object's exported definitions by name (the work of its hash table). */
+const definitionIndex = new WeakMap<ElfFile, Map<string, ElfSymbol[]>>();
+export function definitions(elf: ElfFile): Map<string, ElfSymbol[]> {
+  let m = definitionIndex.get(elf);
+  if (m) return m;
+  m = new Map();
+  for (const s of elf.dynamicSymbols) {
+    if (!isDefinition(s)) continue;
+    const list = m.get(s.name);
+    if (list) list.push(s);
+    else m.set(s.name, [s]);
+  }
+  definitionIndex.set(elf, m);
+  return m;
+}
+
+/** What an object's hash table holds for lookups: all but undefined symbols without a value. */
+export const isDefinition = (s: ElfSymbol): boolean => !(s.shndx === 0 && s.value === 0);
+
+/** The version hash of the ELF gABI (the one verdef/vernaux store). */
+export function elfHash(name: string): number {
+  let h = 0;
+  for (let i = 0; i < name.length; i++) {
+    h = ((h << 4) + name.charCodeAt(i)) >>> 0;
+    const g = h & 0xf0000000;
+    if (g !== 0) h ^= g >>> 24;
+    h &= ~g >>> 0;
+  }
+  return h >>> 0;
+}
+
+export interface WantedVersion {
+  readonly name: string;
+  readonly hidden: boolean;
+  readonly file?: string;
+}
+
+/**
+ * do_lookup_x's test of one object (elf/dl-lookup.c: check_match and the
+ * versioned/unversioned rules) over that object's definitions of one name
+ * (`cands`): the matching symbol, or undefined. `pltClass`: a PLT
+ * relocation looked up in the executable, where undefined symbols with a
+ * value (canonical PLT addresses) do not count.
+ */
+export function matchSyms(
+  cands: readonly ElfSymbol[],
+  want: WantedVersion | undefined,
+  pltClass: boolean,
+): ElfSymbol | undefined {
+  let versioned: ElfSymbol | undefined;
+  let numVersions = 0;
+  for (const sym of cands) {
+    if (sym.value === 0 && sym.shndx !== 0xfff1 && sym.type !== STT.TLS) continue;
+    if (pltClass && sym.shndx === 0) continue;
+    if (!ALLOWED_TYPES.has(sym.type)) continue;
+    if (sym.bind !== STB.GLOBAL && sym.bind !== STB.WEAK && sym.bind !== STB.GNU_UNIQUE) continue;
+    const v = sym.version;
+    if (want) {
+      if (v !== undefined) {
+        // A different version is refused unless the definition is the base/unversioned one and neither side is hidden.
+        const defHash = v.index <= 1 ? 0 : 1;
+        const same = v.name === want.name;
+        if (!same && (want.hidden || defHash !== 0 || v.hidden)) continue;
+      }
+      return sym;
+    }
+    if (v !== undefined && v.index >= 3) {
+      if (!v.hidden && numVersions++ === 0) versioned = sym;
+      continue;
+    }
+    return sym;
+  }
+  return numVersions === 1 ? versioned : undefined;
+}
+
+export function matchIn(
+  elf: ElfFile,
+  name: string,
+  want: WantedVersion | undefined,
+  pltClass: boolean,
+): ElfSymbol | undefined {
+  const cands = definitions(elf).get(name);
+  return cands === undefined ? undefined : matchSyms(cands, want, pltClass);
+}
+
+/** The version a relocation's symbol asks for (l_versions[ndx] with a non-zero hash). */
+function wantedVersion(sym: ElfSymbol): WantedVersion | undefined {
+  const v = sym.version;
+  if (!v || v.index <= 1 || v.name === undefined) return undefined;
+  return { name: v.name, hidden: v.hidden, ...(v.file === undefined ? {} : { file: v.file }) };
+}
+
+const bindsLocally = (s: ElfSymbol): boolean =>
+  s.bind === STB.LOCAL ||
+  s.visibility === STV.HIDDEN ||
+  s.visibility === STV.INTERNAL ||
+  s.visibility === STV.PROTECTED;
+
+/** Flags of one reference in a {@link RefTable}. */
+export const REF = {
+  /** A PLT-class relocation (elf_machine_type_class). */
+  PLT: 1,
+  /** A COPY relocation: the executable is skipped. */
+  COPY: 2,
+  /** A weak reference (STB_WEAK): unresolved is not an error. */
+  WEAK: 4,
+  /** The object's own definition is tried before the scope (DT_SYMBOLIC, protected). */
+  OWN_FIRST: 8,
+} as const;
+
+/**
+ * One object's symbol references, deduplicated by (name, version, class):
+ * what ld.so looks up for it at start-up with LD_BIND_NOW. It depends on
+ * the file only, so a sweep builds it once per file.
+ */
+export interface RefTable {
+  readonly count: number;
+  readonly names: readonly string[];
+  readonly wants: readonly (WantedVersion | undefined)[];
+  /** {@link REF} bits per reference. */
+  readonly flags: Uint8Array;
+}
+
+export function buildRefTable(elf: ElfFile): RefTable {
+  const names: string[] = [];
+  const wants: (WantedVersion | undefined)[] = [];
+  const flags: number[] = [];
+  // One reference per (symbol, class); two symbols with one name and
+  // version (rare) are one reference too.
+  const seenSym = new Set<number>();
+  const seen = new Set<string>();
+  const wantOf = new Map<ElfSymbolVersion, WantedVersion | undefined>();
+  const symbolic = elf.dynamic?.symbolic === true;
+  const { symbols, types } = elf.relocations;
+  for (let r = 0; r < symbols.length; r++) {
+    const si = symbols[r] as number;
+    const cls = relocClass(elf.machine, types[r] as number);
+    const symKey = si * 4 + cls;
+    if (seenSym.has(symKey)) continue;
+    seenSym.add(symKey);
+    const sym = elf.dynamicSymbols[si];
+    if (!sym || sym.name === "") continue;
+    if (bindsLocally(sym)) continue;
+    let want: WantedVersion | undefined;
+    if (sym.version !== undefined) {
+      if (wantOf.has(sym.version)) want = wantOf.get(sym.version);
+      else wantOf.set(sym.version, (want = wantedVersion(sym)));
+    }
+    const key = `${sym.name}@${want?.name ?? ""}${cls === 2 ? "#copy" : cls === 1 ? "#plt" : ""}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    // A protected definition is looked up (LD_DEBUG shows it) but the
+    // object keeps its own (_dl_lookup_symbol_x's STV_PROTECTED case).
+    const ownProtected = sym.visibility === STV.PROTECTED && sym.shndx !== 0 && cls !== 2;
+    names.push(sym.name);
+    wants.push(want);
+    flags.push(
+      (cls === 1 ? REF.PLT : 0) |
+        (cls === 2 ? REF.COPY : 0) |
+        (sym.bind === STB.WEAK ? REF.WEAK : 0) |
+        (symbolic || ownProtected ? REF.OWN_FIRST : 0),
+    );
+  }
+  return { count: names.length, names, wants, flags: Uint8Array.from(flags) };
+}

@@ -1,0 +1,500 @@
+import type { ElfFile, ElfSymbol } from "../parse/index.js";
+import type { LoadedObject } from "./load.js";
+import {
+  buildRefTable,
+  isDefinition,
+  matchIn,
+  matchSyms,
+  REF,
+  type RefTable,
+  type WantedVersion,
+} from "./lookup.js";
+
+/** How one object's references were answered in one process, grouped. */
+export interface BindingGroups {
+  /** Per answering object (index in the process), the references it answers. */
+  readonly byTarget: ReadonlyMap<number, readonly number[]>;
+  /** References nothing in scope defines. */
+  readonly unresolved: readonly number[];
+  /** Versioned references (with a vn_file) answered by an unversioned definition. */
+  readonly unversioned: readonly number[];
+}
+
+/** One object's bindings in one process: the answer to each reference of its {@link RefTable}. */
+export abstract class ObjectBindings {
+  /** The referencing object (index in LoadResult.objects). */
+  readonly from: number;
+  readonly refs: RefTable;
+
+  constructor(from: number, refs: RefTable) {
+    this.from = from;
+    this.refs = refs;
+  }
+
+  /** The defining object of reference `k`, or -1 when nothing defines it. */
+  abstract targetOf(k: number): number;
+  /** The definition reference `k` binds to. */
+  abstract definitionOf(k: number): ElfSymbol | undefined;
+  /** The references grouped by answer: what an analysis walks instead of every binding. */
+  abstract groups(): BindingGroups;
+}
+
+const answeredUnversioned = (want: WantedVersion | undefined, def: ElfSymbol | undefined) =>
+  want?.file !== undefined && def !== undefined && def.version?.name === undefined;
+
+/** Bindings held as one answer per reference (the executable, dlopen'ed objects, the scope walk). */
+export class DirectBindings extends ObjectBindings {
+  readonly #to: Int32Array;
+  readonly #defs: readonly (ElfSymbol | undefined)[];
+  #groups: BindingGroups | undefined;
+
+  constructor(from: number, refs: RefTable, to: Int32Array, defs: (ElfSymbol | undefined)[]) {
+    super(from, refs);
+    this.#to = to;
+    this.#defs = defs;
+  }
+
+  targetOf(k: number): number {
+    return this.#to[k] as number;
+  }
+
+  definitionOf(k: number): ElfSymbol | undefined {
+    return this.#defs[k];
+  }
+
+  groups(): BindingGroups {
+    if (this.#groups) return this.#groups;
+    const byTarget = new Map<number, number[]>();
+    const unresolved: number[] = [];
+    const unversioned: number[] = [];
+    for (let k = 0; k < this.refs.count; k++) {
+      const to = this.#to[k] as number;
+      if (to < 0) {
+        unresolved.push(k);
+        continue;
+      }
+      const list = byTarget.get(to);
+      if (list) list.push(k);
+      else byTarget.set(to, [k]);
+      if (answeredUnversioned(this.refs.wants[k], this.#defs[k])) unversioned.push(k);
+    }
+    return (this.#groups = { byTarget, unresolved, unversioned });
+  }
+}
+
+/** A rank in a library's memo: the answering file's place among its definers in scope. */
+const OWN = -2;
+const NONE = -1;
+
+/**
+ * A library's answers for one arrangement of its definers: which of them
+ * (by rank in the arrangement) answers each reference. Every process that
+ * loads the library with its definers in that order shares it.
+ */
+interface MemoEntry {
+  readonly rankTo: Int32Array;
+  readonly defs: readonly (ElfSymbol | undefined)[];
+  readonly byRank: readonly (readonly number[])[];
+  readonly own: readonly number[];
+  readonly unresolved: readonly number[];
+  readonly unversioned: readonly number[];
+}
+
+/**
+ * A library's bindings in one process: a shared {@link MemoEntry}, its
+ * ranks placed on this process's objects, and the references the
+ * executable answers itself (it is first in every scope).
+ */
+class MemoBindings extends ObjectBindings {
+  readonly #entry: MemoEntry;
+  readonly #rankObjects: Int32Array;
+  readonly #patches: ReadonlyMap<number, ElfSymbol> | undefined;
+  #groups: BindingGroups | undefined;
+
+  constructor(
+    from: number,
+    refs: RefTable,
+    entry: MemoEntry,
+    rankObjects: Int32Array,
+    patches: ReadonlyMap<number, ElfSymbol> | undefined,
+  ) {
+    super(from, refs);
+    this.#entry = entry;
+    this.#rankObjects = rankObjects;
+    this.#patches = patches;
+  }
+
+  targetOf(k: number): number {
+    if (this.#patches?.has(k)) return 0;
+    const r = this.#entry.rankTo[k] as number;
+    return r === OWN ? this.from : r === NONE ? -1 : (this.#rankObjects[r] as number);
+  }
+
+  definitionOf(k: number): ElfSymbol | undefined {
+    return this.#patches?.get(k) ?? this.#entry.defs[k];
+  }
+
+  groups(): BindingGroups {
+    if (this.#groups) return this.#groups;
+    const e = this.#entry;
+    const p = this.#patches;
+    const keep = (ks: readonly number[]): readonly number[] =>
+      p === undefined ? ks : ks.filter((k) => !p.has(k));
+    // The memo's lists are shared, never changed: a list is copied only
+    // where two ranks land on one object (rare) and must be merged.
+    const byTarget = new Map<number, readonly number[]>();
+    const add = (to: number, ks: readonly number[]): void => {
+      if (ks.length === 0) return;
+      const list = byTarget.get(to);
+      byTarget.set(to, list ? [...list, ...ks].sort((a, b) => a - b) : ks);
+    };
+    add(this.from, keep(e.own));
+    for (let r = 0; r < e.byRank.length; r++)
+      add(this.#rankObjects[r] as number, keep(e.byRank[r] as readonly number[]));
+    let unversioned = keep(e.unversioned);
+    if (p !== undefined) {
+      add(
+        0,
+        [...p.keys()].sort((a, b) => a - b),
+      );
+      const extra = [...p].filter(([k, def]) => answeredUnversioned(this.refs.wants[k], def));
+      if (extra.length > 0)
+        unversioned = [...unversioned, ...extra.map(([k]) => k)].sort((a, b) => a - b);
+    }
+    return (this.#groups = { byTarget, unresolved: keep(e.unresolved), unversioned });
+  }
+}
+
+/** A definition of one name in one file, as the symbol index holds it. */
+interface Definer {
+  readonly id: number;
+  readonly syms: ElfSymbol[];
+}
+
+/** A library's definition matching a reference (check_match). */
+interface Candidate {
+  readonly id: number;
+  readonly def: ElfSymbol;
+}
+
+const NO_CANDIDATES: Candidate[] = [];
+
+/** Per file: its references, each with the definers of its name, and the library memo. */
+interface IndexedRefs {
+  readonly elf: ElfFile;
+  readonly table: RefTable;
+  readonly definers: Definer[][];
+  /** Per reference, the matching definers (NO_CANDIDATES until one matches). */
+  readonly candidates: Candidate[][];
+  /** How many of definers[k] have been matched into candidates[k]. */
+  readonly matched: Uint32Array;
+  /** The index generation the candidates were last brought up to. */
+  syncedGen: number;
+  /** Every file that answers some reference (the union of the candidates). */
+  readonly answering: Set<number>;
+  readonly answeringList: number[];
+  readonly memo: Map<string, MemoEntry>;
+  byName?: Map<string, number[]>;
+}
+
+/** The scope of one process as the index sees it. */
+export interface IndexedScope {
+  /** Object indices in search order. */
+  readonly order: readonly number[];
+  /** The executable's definitions by name. */
+  readonly mainDefs: ReadonlyMap<string, readonly ElfSymbol[]>;
+}
+
+/**
+ * Every definition of every library a sweep has loaded, by name. A lookup
+ * asks only the files that define the name and takes the one earliest in
+ * the scope — the answer ld.so's walk over the scope gives, without the
+ * walk. Files get small ids; a scope is a position per id. A library's
+ * answers are kept per arrangement of the files that define its names
+ * (most processes that load libc arrange them alike), so a sweep looks each
+ * up once per arrangement, not once per program.
+ */
+export class SymbolIndex {
+  readonly #ids = new WeakMap<ElfFile, number>();
+  readonly #byName = new Map<string, Definer[]>();
+  readonly #refs = new WeakMap<ElfFile, IndexedRefs>();
+  readonly #indexed = new WeakSet<ElfFile>();
+  #posGen: Int32Array = new Int32Array(256);
+  #pos: Int32Array = new Int32Array(256);
+  #gen = 0;
+  #next = 0;
+  /** Bumped whenever a library is added: candidates may have grown. */
+  #libGen = 0;
+
+  idOf(elf: ElfFile): number {
+    let id = this.#ids.get(elf);
+    if (id !== undefined) return id;
+    id = this.#next++;
+    this.#ids.set(elf, id);
+    if (id >= this.#pos.length) {
+      const grow = (a: Int32Array): Int32Array => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.#pos = grow(this.#pos);
+      this.#posGen = grow(this.#posGen);
+    }
+    return id;
+  }
+
+  /**
+   * Adds a library's definitions (once). Executables are left out: each
+   * is first in its own scope and asked directly, and their COPY-relocated
+   * data (stdout, optarg …) would give every library's lookup of those
+   * names hundreds of definers to weigh.
+   */
+  addLibrary(elf: ElfFile): void {
+    if (this.#indexed.has(elf)) return;
+    this.#indexed.add(elf);
+    this.#libGen++;
+    const id = this.idOf(elf);
+    for (const s of elf.dynamicSymbols) {
+      if (!isDefinition(s)) continue;
+      let list = this.#byName.get(s.name);
+      if (!list) this.#byName.set(s.name, (list = []));
+      // A file's definitions are added together: its entry, if any, is last.
+      const last = list[list.length - 1];
+      if (last !== undefined && last.id === id) last.syms.push(s);
+      else list.push({ id, syms: [s] });
+    }
+  }
+
+  refsOf(elf: ElfFile): IndexedRefs {
+    let r = this.#refs.get(elf);
+    if (r) return r;
+    const table = buildRefTable(elf);
+    const definers: Definer[][] = [];
+    for (const name of table.names) {
+      let list = this.#byName.get(name);
+      // Kept even when empty: files indexed later add to the same list.
+      if (!list) this.#byName.set(name, (list = []));
+      definers.push(list);
+    }
+    r = {
+      elf,
+      table,
+      definers,
+      candidates: new Array<Candidate[]>(table.count).fill(NO_CANDIDATES),
+      matched: new Uint32Array(table.count),
+      syncedGen: -1,
+      answering: new Set(),
+      answeringList: [],
+      memo: new Map(),
+    };
+    this.#refs.set(elf, r);
+    return r;
+  }
+
+  /**
+   * The executable's definitions of the names anything indexed refers to
+   * or defines: all a lookup can ask it for once the process's references
+   * are known ({@link refsOf} for every object first). Node or GCC's
+   * lto-dump export tens of thousands of symbols no library asks for.
+   */
+  mainDefinitions(main: ElfFile): Map<string, ElfSymbol[]> {
+    const m = new Map<string, ElfSymbol[]>();
+    for (const s of main.dynamicSymbols) {
+      if (!isDefinition(s) || !this.#byName.has(s.name)) continue;
+      const list = m.get(s.name);
+      if (list) list.push(s);
+      else m.set(s.name, [s]);
+    }
+    return m;
+  }
+
+  /** Makes `order` (object indices, in search order) the current scope. */
+  setScope(objects: readonly LoadedObject[], order: readonly number[]): void {
+    const gen = ++this.#gen;
+    for (let p = 0; p < order.length; p++) {
+      const id = this.idOf((objects[order[p] as number] as LoadedObject).elf);
+      if (this.#posGen[id] !== gen) {
+        this.#posGen[id] = gen;
+        this.#pos[id] = p;
+      }
+    }
+  }
+
+  /** Position of file `id` in the current scope, or -1. */
+  position(id: number): number {
+    return this.#posGen[id] === this.#gen ? (this.#pos[id] as number) : -1;
+  }
+
+  /** Matches reference `k` against definers indexed since it was last asked. */
+  #sync(r: IndexedRefs, k: number): void {
+    const definers = r.definers[k] as Definer[];
+    for (let d = r.matched[k] as number; d < definers.length; d++) {
+      const e = definers[d] as Definer;
+      const def = matchSyms(e.syms, r.table.wants[k], false);
+      if (def) {
+        if (r.candidates[k] === NO_CANDIDATES) r.candidates[k] = [];
+        (r.candidates[k] as Candidate[]).push({ id: e.id, def });
+        if (!r.answering.has(e.id)) {
+          r.answering.add(e.id);
+          r.answeringList.push(e.id);
+        }
+      }
+    }
+    r.matched[k] = definers.length;
+  }
+
+  /** The library definer of reference `k` earliest in the current scope (the executable aside). */
+  #best(r: IndexedRefs, k: number): Candidate | undefined {
+    let best = -1;
+    let found: Candidate | undefined;
+    for (const c of r.candidates[k] as Candidate[]) {
+      const p = this.position(c.id);
+      // Position 0 (the executable, as a library elsewhere) is asked first, apart.
+      if (p <= 0 || (best >= 0 && p >= best)) continue;
+      best = p;
+      found = c;
+    }
+    return found;
+  }
+
+  /** Every reference of `o` answered in the current scope, one by one. */
+  bindDirect(o: LoadedObject, scope: IndexedScope): ObjectBindings {
+    const r = this.refsOf(o.elf);
+    const t = r.table;
+    const to = new Int32Array(t.count).fill(-1);
+    const defs = new Array<ElfSymbol | undefined>(t.count).fill(undefined);
+    for (let k = 0; k < t.count; k++) {
+      const f = t.flags[k] as number;
+      const want = t.wants[k];
+      const name = t.names[k] as string;
+      if (f & REF.OWN_FIRST) {
+        const def = matchIn(o.elf, name, want, (f & REF.PLT) !== 0 && o.index === 0);
+        if (def) {
+          to[k] = o.index;
+          defs[k] = def;
+          continue;
+        }
+      }
+      // The executable comes first in every scope (but not for COPY relocations).
+      if (!(f & REF.COPY)) {
+        const mine = scope.mainDefs.get(name);
+        const def = mine === undefined ? undefined : matchSyms(mine, want, (f & REF.PLT) !== 0);
+        if (def) {
+          to[k] = 0;
+          defs[k] = def;
+          continue;
+        }
+      }
+      this.#sync(r, k);
+      const c = this.#best(r, k);
+      if (c) {
+        to[k] = scope.order[this.position(c.id)] as number;
+        defs[k] = c.def;
+      }
+    }
+    return new DirectBindings(o.index, t, to, defs);
+  }
+
+  /**
+   * A library's references in the current (global) scope through its memo:
+   * the arrangement of its definers in scope picks the shared answers, and
+   * the executable's own definitions of its names are laid over them.
+   */
+  bindLibrary(o: LoadedObject, scope: IndexedScope): ObjectBindings {
+    const r = this.refsOf(o.elf);
+    const t = r.table;
+    if (r.syncedGen !== this.#libGen) {
+      const before = r.answering.size;
+      for (let k = 0; k < t.count; k++) this.#sync(r, k);
+      r.syncedGen = this.#libGen;
+      // A new definer may answer differently in arrangements already seen.
+      if (r.answering.size !== before) r.memo.clear();
+    }
+    // The files answering its references that are in scope, in scope order.
+    const present: [position: number, id: number][] = [];
+    for (const id of r.answeringList) {
+      const p = this.position(id);
+      if (p > 0) present.push([p, id]);
+    }
+    present.sort((a, b) => a[0] - b[0]);
+    const rankObjects = Int32Array.from(present, ([p]) => scope.order[p] as number);
+    const ids = present.map(([, id]) => id);
+    const key = ids.join(",");
+    let entry = r.memo.get(key);
+    if (!entry) {
+      entry = this.#memoEntry(r, o, ids);
+      r.memo.set(key, entry);
+    }
+    return new MemoBindings(o.index, t, entry, rankObjects, this.#mainPatches(r, entry, scope));
+  }
+
+  #memoEntry(r: IndexedRefs, o: LoadedObject, ids: readonly number[]): MemoEntry {
+    const t = r.table;
+    const rankOf = new Map(ids.map((id, rank) => [id, rank]));
+    const rankTo = new Int32Array(t.count).fill(NONE);
+    const defs = new Array<ElfSymbol | undefined>(t.count).fill(undefined);
+    const byRank: number[][] = ids.map(() => []);
+    const own: number[] = [];
+    const unresolved: number[] = [];
+    const unversioned: number[] = [];
+    for (let k = 0; k < t.count; k++) {
+      const f = t.flags[k] as number;
+      let def: ElfSymbol | undefined;
+      if (f & REF.OWN_FIRST) def = matchIn(o.elf, t.names[k] as string, t.wants[k], false);
+      if (def) {
+        rankTo[k] = OWN;
+        own.push(k);
+      } else {
+        const c = this.#best(r, k);
+        if (c) {
+          const rank = rankOf.get(c.id) as number;
+          rankTo[k] = rank;
+          (byRank[rank] as number[]).push(k);
+          def = c.def;
+        } else unresolved.push(k);
+      }
+      defs[k] = def;
+      if (answeredUnversioned(t.wants[k], def)) unversioned.push(k);
+    }
+    return { rankTo, defs, byRank, own, unresolved, unversioned };
+  }
+
+  /** The references of `r` the executable answers (it precedes every library). */
+  #mainPatches(
+    r: IndexedRefs,
+    entry: MemoEntry,
+    scope: IndexedScope,
+  ): Map<number, ElfSymbol> | undefined {
+    const t = r.table;
+    const main = scope.mainDefs;
+    if (main.size === 0 || t.count === 0) return undefined;
+    let patches: Map<number, ElfSymbol> | undefined;
+    const tryRef = (k: number, syms: readonly ElfSymbol[]): void => {
+      const f = t.flags[k] as number;
+      if (f & REF.COPY || entry.rankTo[k] === OWN) return;
+      const def = matchSyms(syms, t.wants[k], (f & REF.PLT) !== 0);
+      if (def) (patches ??= new Map()).set(k, def);
+    };
+    if (main.size < t.count) {
+      if (!r.byName) {
+        r.byName = new Map();
+        t.names.forEach((n, k) => {
+          const list = r.byName?.get(n);
+          if (list) list.push(k);
+          else r.byName?.set(n, [k]);
+        });
+      }
+      const byName = r.byName;
+      main.forEach((syms, name) => {
+        const ks = byName.get(name);
+        if (ks) for (const k of ks) tryRef(k, syms);
+      });
+    } else {
+      for (let k = 0; k < t.count; k++) {
+        const syms = main.get(t.names[k] as string);
+        if (syms) tryRef(k, syms);
+      }
+    }
+    return patches;
+  }
+}
