@@ -2,14 +2,13 @@
 // share of the files with its own parse cache and sends back summaries.
 import { parentPort, workerData } from "node:worker_threads";
 import { HostView } from "../core/index.js";
-import { sweepFiles } from "../elf/index.js";
-import { summarise, type WorkerInput } from "./elf-sweep.js";
+import { sweepSummaries, type WorkerInput } from "./elf-sweep.js";
 
 const input = workerData as WorkerInput;
-const items = sweepFiles(new HostView(input.root), input.files, {
+const summaries = sweepSummaries(new HostView(input.root), input.files, {
   ...input.load,
   onProgress: (done, total) => {
     if (done % 8 === 0 || done === total) parentPort?.postMessage({ progress: done });
   },
 });
-parentPort?.postMessage({ summaries: summarise(items) });
+parentPort?.postMessage({ summaries });

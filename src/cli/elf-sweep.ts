@@ -6,10 +6,11 @@ import { HostView, TlsDoctorError, type Finding } from "../core/index.js";
 import { elfFindings } from "../checks/index.js";
 import {
   hardeningOf,
-  sweepFiles,
+  sweepEach,
   type Hardening,
   type LoadOptions,
   type SweepItem,
+  type SweepOptions,
 } from "../elf/index.js";
 
 /** What a sweep keeps of one file: plain data, so a worker thread can send it. */
@@ -24,17 +25,28 @@ export interface SweepSummary {
   readonly findings: readonly Finding[];
 }
 
-export function summarise(items: readonly SweepItem[]): SweepSummary[] {
-  return items.map((i) => ({
+export function summarise(i: SweepItem): SweepSummary {
+  return {
     path: i.path,
     ...(i.error === undefined ? {} : { error: i.error }),
     ...(i.elf ? { hardening: hardeningOf(i.elf) } : {}),
     analysed: i.analysis !== undefined,
     ...(i.analysis
-      ? { objects: i.analysis.load.objects.length, bindings: i.analysis.bindings.length }
+      ? { objects: i.analysis.load.objects.length, bindings: i.analysis.bindingCount }
       : {}),
     findings: i.analysis ? elfFindings(i.analysis) : [],
-  }));
+  };
+}
+
+/** A sweep of `files` in this thread, keeping only each file's summary. */
+export function sweepSummaries(
+  view: HostView,
+  files: readonly string[],
+  options: SweepOptions,
+): SweepSummary[] {
+  const out: SweepSummary[] = [];
+  sweepEach(view, files, (item) => out.push(summarise(item)), options);
+  return out;
 }
 
 /** Files per worker below which one thread is faster than starting more. */
@@ -55,33 +67,33 @@ export interface WorkerInput {
 }
 
 /**
- * Sweeps `files` on every core: each worker thread takes every n-th file
- * (neighbouring files tend to share libraries, so interleaving balances the
- * work), parses with its own cache and sends back summaries. One thread when
- * the list is short, the machine has one core, or the worker script is
- * missing. The result is in the order of `files`.
+ * Sweeps `files` on `workers` threads (default one per two cores): each
+ * worker takes every n-th file (neighbouring files tend to share libraries,
+ * so interleaving balances the work), parses with its own cache and sends
+ * back summaries. One thread when the list is short (under 48 files a
+ * worker) or the worker script is missing, and by default below 4 cores.
+ * The result is in the order of `files`.
  */
 export async function parallelSweep(
   root: string,
   files: readonly string[],
   load: LoadOptions,
   onProgress?: (done: number, total: number) => void,
+  workers?: number,
 ): Promise<SweepSummary[]> {
   const script = workerScript();
-  // Each worker parses the shared libraries again and keeps its own lookup
-  // memo, so the gain is small on 2 cores: 4.25 s against 4.47 s in one
-  // thread for /usr/bin + /usr/sbin (BENCHMARKS.md). TLSD_SWEEP_WORKERS=N
-  // forces N (1: one thread).
-  const forced = Number(process.env.TLSD_SWEEP_WORKERS ?? "");
-  const wanted = Number.isInteger(forced) && forced > 0 ? forced : availableParallelism();
-  const n = Math.min(wanted, 8, Math.floor(files.length / MIN_FILES_PER_WORKER));
+  // Each worker parses the shared libraries again and builds its own symbol
+  // index, and V8's collector already keeps a second core busy: on 2 cores
+  // one thread is faster (1.68 s against 2.16 s with 2 workers for /usr/bin
+  // + /usr/sbin, BENCHMARKS.md). So a worker per two cores unless the
+  // caller (--jobs) says otherwise.
+  const wanted = workers ?? Math.floor(availableParallelism() / 2);
+  const n = Math.min(wanted, 64, Math.floor(files.length / MIN_FILES_PER_WORKER));
   if (script === undefined || n < 2) {
-    return summarise(
-      sweepFiles(new HostView(root), files, {
-        ...load,
-        ...(onProgress ? { onProgress: (d, t) => onProgress(d, t) } : {}),
-      }),
-    );
+    return sweepSummaries(new HostView(root), files, {
+      ...load,
+      ...(onProgress ? { onProgress: (d, t) => onProgress(d, t) } : {}),
+    });
   }
   const shares = Array.from({ length: n }, (_, w) => files.filter((_f, i) => i % n === w));
   const done = new Array<number>(n).fill(0);

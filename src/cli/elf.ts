@@ -40,6 +40,7 @@ interface ElfFlags extends OutputOptions {
   root?: string;
   bindings?: boolean;
   sweep?: boolean;
+  jobs?: string;
   verifyWithLdso?: boolean;
   progress: boolean;
 }
@@ -93,6 +94,10 @@ export function registerElf(program: Command, setExit: (code: number) => void): 
     .option(
       "--sweep",
       "treat the arguments as directories: every ELF file below them, with a summary",
+    )
+    .option(
+      "--jobs <n>",
+      "with --sweep: worker threads, each with its own cache (default: one per two cores)",
     )
     .option(
       "--verify-with-ldso",
@@ -241,6 +246,15 @@ async function runSweep(dirs: string[], flags: ElfFlags, startedAt: Date): Promi
     if (view.kind(d) !== "dir")
       throw new TlsDoctorError("TLSD_FILE", `Cannot sweep ${d}: not a directory`);
   }
+  let workers: number | undefined;
+  if (flags.jobs !== undefined) {
+    workers = Number(flags.jobs);
+    if (!/^\d+$/.test(flags.jobs) || workers < 1 || workers > 64)
+      throw new TlsDoctorError(
+        "TLSD_USAGE",
+        `Cannot sweep: --jobs wants a number of threads from 1 to 64, not "${flags.jobs}"`,
+      );
+  }
   const tty = flags.progress && process.stderr.isTTY && !flags.quiet && !flags.json;
   const bar = tty
     ? new SingleBar(
@@ -254,13 +268,19 @@ async function runSweep(dirs: string[], flags: ElfFlags, startedAt: Date): Promi
     : undefined;
   let started = false;
   const files = listFiles(view, dirs);
-  const items = await parallelSweep(view.root, files, loadOptions(flags, {}), (done, total) => {
-    if (!started) {
-      bar?.start(total, 0);
-      started = true;
-    }
-    bar?.update(done);
-  });
+  const items = await parallelSweep(
+    view.root,
+    files,
+    loadOptions(flags, {}),
+    (done, total) => {
+      if (!started) {
+        bar?.start(total, 0);
+        started = true;
+      }
+      bar?.update(done);
+    },
+    workers,
+  );
   bar?.stop();
   // A library's writable RPATH shows in every program that loads it: once is enough.
   const seen = new Set<string>();

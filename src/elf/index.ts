@@ -23,7 +23,7 @@ export type {
   Interposition,
   UndefinedReference,
 } from "./analyse.js";
-export { sweep, sweepFiles, listFiles } from "./sweep.js";
+export { sweep, sweepEach, sweepFiles, listFiles } from "./sweep.js";
 export type { SweepItem, SweepOptions } from "./sweep.js";
 export { readProcess, parseMaps } from "./process.js";
 export type { ProcessImage } from "./process.js";

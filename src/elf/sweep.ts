@@ -64,25 +64,46 @@ export function sweepFiles(
   files: readonly string[],
   options: SweepOptions = {},
 ): SweepItem[] {
-  const ctx: LoaderContext = { files: new ElfCache(view) };
   const out: SweepItem[] = [];
+  sweepEach(view, files, (item) => out.push(item), options);
+  return out;
+}
+
+/**
+ * {@link sweepFiles} handing each file's item to `onItem` as it is done.
+ * Programs are dropped from the parse cache once analysed (libraries that
+ * processes load are kept), so a caller that keeps only what it needs of
+ * each item sweeps in memory bounded by the libraries.
+ */
+export function sweepEach(
+  view: HostView,
+  files: readonly string[],
+  onItem: (item: SweepItem) => void,
+  options: SweepOptions = {},
+): void {
+  const ctx: LoaderContext = { files: new ElfCache(view) };
   files.forEach((path, i) => {
     const entry = ctx.files.get(path);
     options.onProgress?.(i + 1, files.length, path);
     if (entry === null || (!entry.ok && entry.notElf)) return;
     if (!entry.ok) {
-      out.push({ path, error: entry.error.message });
+      onItem({ path, error: entry.error.message });
       return;
     }
     if (entry.elf.dynamic === undefined || (entry.elf.type !== 2 && entry.elf.type !== 3)) {
-      out.push({ path, elf: entry.elf });
+      ctx.files.release(path);
+      onItem({ path, elf: entry.elf });
       return;
     }
+    let item: SweepItem;
     try {
-      out.push({ path, elf: entry.elf, analysis: analyseProcess(ctx, path, options) });
+      const analysis = analyseProcess(ctx, path, options);
+      for (const o of analysis.load.objects) if (o.index !== 0) ctx.files.keep(o.dev, o.ino);
+      item = { path, elf: entry.elf, analysis };
     } catch (e) {
-      out.push({ path, elf: entry.elf, error: isTlsDoctorError(e) ? e.message : String(e) });
+      item = { path, elf: entry.elf, error: isTlsDoctorError(e) ? e.message : String(e) };
     }
+    ctx.files.release(path);
+    onItem(item);
   });
-  return out;
 }

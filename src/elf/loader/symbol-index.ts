@@ -404,11 +404,10 @@ export class SymbolIndex {
     const r = this.refsOf(o.elf);
     const t = r.table;
     if (r.syncedGen !== this.#libGen) {
-      const before = r.answering.size;
       for (let k = 0; k < t.count; k++) this.#sync(r, k);
       r.syncedGen = this.#libGen;
-      // A new definer may answer differently in arrangements already seen.
-      if (r.answering.size !== before) r.memo.clear();
+      // Entries already made stay right: a file indexed since was in no
+      // scope then, so any scope it is in gives a new key.
     }
     // The files answering its references that are in scope, in scope order.
     const present: [position: number, id: number][] = [];

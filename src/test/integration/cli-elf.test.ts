@@ -84,6 +84,13 @@ test("--sweep summarises a directory; a missing file and a non-ELF file are type
     (JSON.parse(n.stdout) as { error: { message: string } }).error.message,
     /not an ELF file/,
   );
+  for (const bad of ["0", "two", "1.5", "65"]) {
+    const b = run("elf", "--sweep", dir, "--jobs", bad, "--json");
+    assert.equal(b.status, 2, bad);
+    const e = (JSON.parse(b.stdout) as { error: { code: string; message: string } }).error;
+    assert.equal(e.code, "TLSD_USAGE", bad);
+    assert.match(e.message, /--jobs wants a number of threads from 1 to 64/, bad);
+  }
 });
 
 test("--sweep over many files runs on worker threads and says what one thread says", async () => {
@@ -92,12 +99,8 @@ test("--sweep over many files runs on worker threads and says what one thread sa
   const { elfFindings } = await import("../../checks/index.js");
   const j = spawnSync(
     process.execPath,
-    [cli, "elf", "--sweep", "/usr/sbin", "--json", "--no-progress"],
-    {
-      maxBuffer: 1 << 28,
-      encoding: "utf8",
-      env: { ...process.env, NO_COLOR: "1", TLSD_SWEEP_WORKERS: "2" },
-    },
+    [cli, "elf", "--sweep", "/usr/sbin", "--jobs", "2", "--json", "--no-progress"],
+    { maxBuffer: 1 << 28, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
   );
   const r = JSON.parse(j.stdout) as {
     data: { files: { path: string; findings?: string[]; hardening?: { pie: string } }[] };
