@@ -74,6 +74,14 @@ const OPENSSL_API =
 const ALLOCATOR =
   /^(malloc|free|calloc|realloc|memalign|posix_memalign|aligned_alloc|valloc|pvalloc|malloc_usable_size|mallopt|mallinfo2?|_Znwm|_Znam|_ZdlPv|_ZdaPv|_ZnwmRKSt9nothrow_t|_ZnamRKSt9nothrow_t|_ZdlPvm|_ZdaPvm)$/;
 
+/** The first letters of OPENSSL_API's prefixes, as bytes (read from the pattern itself). */
+const OPENSSL_FIRST: ReadonlySet<number> = new Set(
+  OPENSSL_API.source
+    .replace(/^\^\(|\)$/g, "")
+    .split("|")
+    .map((p) => p.charCodeAt(0)),
+);
+
 /** OpenSSL-named exports that make a library "a bundled copy" when OpenSSL itself is not loaded. */
 const BUNDLED_COPY_MIN = 16;
 
@@ -132,15 +140,17 @@ const openSslNamed = new WeakMap<ElfFile, readonly string[]>();
 function openSslNamedExports(elf: ElfFile): readonly string[] {
   let names = openSslNamed.get(elf);
   if (!names) {
-    names = elf.dynamicSymbols
-      .filter(
-        (s) =>
-          s.shndx !== 0 &&
-          s.type === STT.FUNC &&
-          (s.bind === 1 || s.bind === 2) &&
-          OPENSSL_API.test(s.name),
-      )
-      .map((s) => s.name);
+    const t = elf.symbolTable;
+    const found: string[] = [];
+    for (let i = 0; i < t.count; i++) {
+      if (t.shndxAt(i) === 0 || t.typeAt(i) !== STT.FUNC) continue;
+      const bind = t.bindAt(i);
+      // Names are decoded only where OPENSSL_API could match their first letter.
+      if ((bind !== 1 && bind !== 2) || !OPENSSL_FIRST.has(t.firstByteAt(i))) continue;
+      const name = t.nameAt(i);
+      if (OPENSSL_API.test(name)) found.push(name);
+    }
+    names = found;
     openSslNamed.set(elf, names);
   }
   return names;

@@ -223,6 +223,7 @@ const CANARY_SYMBOLS: ReadonlySet<string> = new Set([
   "__stack_chk_guard",
   "__intel_security_cookie",
 ]);
+const CANARY_LENGTHS: ReadonlySet<number> = new Set([...CANARY_SYMBOLS].map((n) => n.length));
 
 /**
  * The hardening facts of one parsed ELF object. Pure. Throws a
@@ -250,12 +251,18 @@ function computeHardening(elf: ElfFile): Hardening {
   const fortified = new Set<string>();
   const fortifiable = new Set<string>();
   let stackProtector = false;
-  for (const s of elf.dynamicSymbols) {
-    if (CANARY_SYMBOLS.has(s.name)) stackProtector = true;
-    if (s.shndx !== SHN_UNDEF || s.name === "") continue;
-    if (FORTIFIABLE.has(s.name) || FORTIFY_ALIASES.has(s.name)) fortifiable.add(s.name);
-    else if (s.name.startsWith("__") && s.name.endsWith("_chk")) {
-      if (FORTIFIABLE.has(s.name.slice(2, -4))) fortified.add(s.name);
+  const t = elf.symbolTable;
+  for (let i = 0; i < t.count; i++) {
+    // Only imports and the canary names matter: the exports (tens of
+    // thousands in some programs) are ruled out by length, undecoded.
+    const undef = t.shndxAt(i) === SHN_UNDEF;
+    if (!undef && !CANARY_LENGTHS.has(t.nameLengthAt(i))) continue;
+    const name = t.nameAt(i);
+    if (CANARY_SYMBOLS.has(name)) stackProtector = true;
+    if (!undef || name === "") continue;
+    if (FORTIFIABLE.has(name) || FORTIFY_ALIASES.has(name)) fortifiable.add(name);
+    else if (name.startsWith("__") && name.endsWith("_chk")) {
+      if (FORTIFIABLE.has(name.slice(2, -4))) fortified.add(name);
     }
   }
 

@@ -1,4 +1,4 @@
-import type { ElfSymbol } from "../parse/index.js";
+import type { ElfFile, ElfSymbol } from "../parse/index.js";
 import { closureOf, type LoadedObject, type LoadResult } from "./load.js";
 import { matchIn, matchSyms, REF, type RefTable, type WantedVersion } from "./lookup.js";
 import {
@@ -234,6 +234,14 @@ export function bindProcess(load: LoadResult, options: BindOptions = {}): Bindin
  * defined there; a missing non-weak one stops the program ("version `X' not
  * found (required by Y)").
  */
+/** The version names a file defines (once per file: a sweep asks for libc's in every process). */
+const versionNames = new WeakMap<ElfFile, ReadonlySet<string>>();
+function definedVersions(elf: ElfFile): ReadonlySet<string> {
+  let names = versionNames.get(elf);
+  if (!names) versionNames.set(elf, (names = new Set(elf.versionDefinitions.map((d) => d.name))));
+  return names;
+}
+
 export function checkVersions(load: LoadResult): VersionProblem[] {
   const out: VersionProblem[] = [];
   for (const o of load.objects) {
@@ -242,7 +250,7 @@ export function checkVersions(load: LoadResult): VersionProblem[] {
         (p) => p.names.has(need.file) || p.elf.dynamic?.soname === need.file,
       );
       if (!provider) continue;
-      const defined = new Set(provider.elf.versionDefinitions.map((d) => d.name));
+      const defined = definedVersions(provider.elf);
       for (const v of need.versions) {
         if (!defined.has(v.name)) {
           out.push({

@@ -63,8 +63,10 @@ export function definitions(elf: ElfFile): Map<string, ElfSymbol[]> {
   let m = definitionIndex.get(elf);
   if (m) return m;
   m = new Map();
-  for (const s of elf.dynamicSymbols) {
-    if (!isDefinition(s)) continue;
+  const t = elf.symbolTable;
+  for (let i = 0; i < t.count; i++) {
+    if (!t.isDefinitionAt(i)) continue;
+    const s = t.at(i);
     const list = m.get(s.name);
     if (list) list.push(s);
     else m.set(s.name, [s]);
@@ -180,6 +182,8 @@ export interface RefTable {
   readonly flags: Uint8Array;
 }
 
+const classOf = (flags: number): 0 | 1 | 2 => (flags & REF.COPY ? 2 : flags & REF.PLT ? 1 : 0);
+
 export function buildRefTable(elf: ElfFile): RefTable {
   const names: string[] = [];
   const wants: (WantedVersion | undefined)[] = [];
@@ -187,7 +191,7 @@ export function buildRefTable(elf: ElfFile): RefTable {
   // One reference per (symbol, class); two symbols with one name and
   // version (rare) are one reference too.
   const seenSym = new Set<number>();
-  const seen = new Set<string>();
+  const seen = new Map<string, number[]>();
   const wantOf = new Map<ElfSymbolVersion, WantedVersion | undefined>();
   const symbolic = elf.dynamic?.symbolic === true;
   const { symbols, types } = elf.relocations;
@@ -197,17 +201,20 @@ export function buildRefTable(elf: ElfFile): RefTable {
     const symKey = si * 4 + cls;
     if (seenSym.has(symKey)) continue;
     seenSym.add(symKey);
-    const sym = elf.dynamicSymbols[si];
-    if (!sym || sym.name === "") continue;
+    if (si >= elf.symbolTable.count || elf.symbolTable.nameLengthAt(si) === 0) continue;
+    const sym = elf.symbolTable.at(si);
     if (bindsLocally(sym)) continue;
     let want: WantedVersion | undefined;
     if (sym.version !== undefined) {
       if (wantOf.has(sym.version)) want = wantOf.get(sym.version);
       else wantOf.set(sym.version, (want = wantedVersion(sym)));
     }
-    const key = `${sym.name}@${want?.name ?? ""}${cls === 2 ? "#copy" : cls === 1 ? "#plt" : ""}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    // Two symbols of one name are rare: the name alone is looked up first.
+    const same = seen.get(sym.name);
+    if (same?.some((k) => wants[k]?.name === want?.name && classOf(flags[k] as number) === cls))
+      continue;
+    if (same) same.push(names.length);
+    else seen.set(sym.name, [names.length]);
     // A protected definition is looked up (LD_DEBUG shows it) but the
     // object keeps its own (_dl_lookup_symbol_x's STV_PROTECTED case).
     const ownProtected = sym.visibility === STV.PROTECTED && sym.shndx !== 0 && cls !== 2;

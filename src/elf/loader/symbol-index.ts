@@ -1,8 +1,7 @@
-import type { ElfFile, ElfSymbol } from "../parse/index.js";
+import { gnuHash, type ElfFile, type ElfSymbol } from "../parse/index.js";
 import type { LoadedObject } from "./load.js";
 import {
   buildRefTable,
-  isDefinition,
   matchIn,
   matchSyms,
   REF,
@@ -179,6 +178,9 @@ interface Candidate {
 
 const NO_CANDIDATES: Candidate[] = [];
 
+/** Keeps name hashes small integers, which sets hold without boxing. */
+const HASH_MASK = 0x3fffffff;
+
 /** Per file: its references, each with the definers of its name, and the library memo. */
 interface IndexedRefs {
   readonly elf: ElfFile;
@@ -217,6 +219,8 @@ export interface IndexedScope {
 export class SymbolIndex {
   readonly #ids = new WeakMap<ElfFile, number>();
   readonly #byName = new Map<string, Definer[]>();
+  /** The GNU hash (masked) of every name in #byName. */
+  readonly #hashes = new Set<number>();
   readonly #refs = new WeakMap<ElfFile, IndexedRefs>();
   readonly #indexed = new WeakSet<ElfFile>();
   #posGen: Int32Array = new Int32Array(256);
@@ -254,15 +258,25 @@ export class SymbolIndex {
     this.#indexed.add(elf);
     this.#libGen++;
     const id = this.idOf(elf);
-    for (const s of elf.dynamicSymbols) {
-      if (!isDefinition(s)) continue;
-      let list = this.#byName.get(s.name);
-      if (!list) this.#byName.set(s.name, (list = []));
+    const t = elf.symbolTable;
+    for (let i = 0; i < t.count; i++) {
+      if (!t.isDefinitionAt(i)) continue;
+      const s = t.at(i);
+      const list = this.#definersOf(s.name);
       // A file's definitions are added together: its entry, if any, is last.
       const last = list[list.length - 1];
       if (last !== undefined && last.id === id) last.syms.push(s);
       else list.push({ id, syms: [s] });
     }
+  }
+
+  #definersOf(name: string): Definer[] {
+    let list = this.#byName.get(name);
+    if (!list) {
+      this.#byName.set(name, (list = []));
+      this.#hashes.add(gnuHash(name) & HASH_MASK);
+    }
+    return list;
   }
 
   refsOf(elf: ElfFile): IndexedRefs {
@@ -271,10 +285,8 @@ export class SymbolIndex {
     const table = buildRefTable(elf);
     const definers: Definer[][] = [];
     for (const name of table.names) {
-      let list = this.#byName.get(name);
       // Kept even when empty: files indexed later add to the same list.
-      if (!list) this.#byName.set(name, (list = []));
-      definers.push(list);
+      definers.push(this.#definersOf(name));
     }
     r = {
       elf,
@@ -299,11 +311,16 @@ export class SymbolIndex {
    */
   mainDefinitions(main: ElfFile): Map<string, ElfSymbol[]> {
     const m = new Map<string, ElfSymbol[]>();
-    for (const s of main.dynamicSymbols) {
-      if (!isDefinition(s) || !this.#byName.has(s.name)) continue;
-      const list = m.get(s.name);
+    const t = main.symbolTable;
+    for (let i = 0; i < t.count; i++) {
+      // The hash of the name's bytes rules out most names without decoding them.
+      if (!t.isDefinitionAt(i) || !this.#hashes.has(t.nameHashAt(i) & HASH_MASK)) continue;
+      const name = t.nameAt(i);
+      if (!this.#byName.has(name)) continue;
+      const s = t.at(i);
+      const list = m.get(name);
       if (list) list.push(s);
-      else m.set(s.name, [s]);
+      else m.set(name, [s]);
     }
     return m;
   }

@@ -12,12 +12,12 @@ import { PT, readHeader, readProgramHeaders, readSections, SHT } from "./header.
 import { machineName, sysvHashEntrySize } from "./machines.js";
 import { noteFacts, readNotes } from "./notes.js";
 import { readRelocations } from "./relocations.js";
+import { ElfSymbolTable } from "./symbol-table.js";
 import { readDynamicSymbols, readVerdef, readVerneed, versionResolver } from "./symbols.js";
 import type {
   ElfFile,
   ElfGnuHash,
   ElfRelocations,
-  ElfSymbol,
   ElfSysvHash,
   ElfVersionDefinition,
   ElfVersionNeed,
@@ -85,7 +85,7 @@ function parse(bytes: Uint8Array, maxEntries: number): ElfFile {
     return off;
   };
   const entries = readDynamicEntries(v, h, programHeaders, sections);
-  let dynamicSymbols: ElfSymbol[] = [];
+  let symbolTable = ElfSymbolTable.EMPTY;
   let versionDefinitions: ElfVersionDefinition[] = [];
   let versionNeeds: ElfVersionNeed[] = [];
   let relocations: ElfRelocations = { symbols: new Uint32Array(0), types: new Uint32Array(0) };
@@ -131,7 +131,7 @@ function parse(bytes: Uint8Array, maxEntries: number): ElfFile {
         versionNeeds,
         warnings,
       );
-      dynamicSymbols = readDynamicSymbols(v, h.class, symAt, count, strs, versions);
+      symbolTable = readDynamicSymbols(v, h.class, symAt, count, strs, versions);
       relocations = readRelocations(v, h.class, entries, map, maxEntries);
     }
   }
@@ -152,7 +152,10 @@ function parse(bytes: Uint8Array, maxEntries: number): ElfFile {
     sections,
     ...(interpreter === undefined ? {} : { interpreter }),
     ...(dynamic === undefined ? {} : { dynamic }),
-    dynamicSymbols,
+    symbolTable,
+    get dynamicSymbols() {
+      return symbolTable.all();
+    },
     versionDefinitions,
     versionNeeds,
     relocations,

@@ -2,12 +2,12 @@ import type { DynStrings } from "./dynamic.js";
 import { ElfError } from "./errors.js";
 import type {
   ElfClass,
-  ElfSymbol,
   ElfSymbolVersion,
   ElfVersionDefinition,
   ElfVersionNeed,
   ElfVersionNeedAux,
 } from "./types.js";
+import { ElfSymbolTable } from "./symbol-table.js";
 import type { ElfView } from "./view.js";
 
 /**
@@ -26,49 +26,59 @@ export function readDynamicSymbols(
   offset: number,
   count: number,
   strs: DynStrings,
-  versions: (index: number, defined: boolean) => ElfSymbolVersion | undefined,
-): ElfSymbol[] {
+  versions: ((index: number, defined: boolean) => ElfSymbolVersion | undefined) | undefined,
+): ElfSymbolTable {
   const size = cls === 64 ? 24 : 16;
   v.need(offset, count * size, `.dynsym (${count} symbols of ${size} bytes at offset ${offset})`);
   // One need() above covers the table: fields are read unchecked, and a
   // field name is built only for an error.
-  const out: ElfSymbol[] = new Array<ElfSymbol>(count);
+  const nameOffsets = new Uint32Array(count);
+  const info = new Uint8Array(count);
+  const other = new Uint8Array(count);
+  const shndx = new Uint16Array(count);
+  const value = new Float64Array(count);
+  const sizes = new Float64Array(count);
+  const vers = versions ? new Array<ElfSymbolVersion | undefined>(count) : undefined;
+  // A name is readable when a NUL ends it inside .dynstr: when it starts
+  // at or before the table's last NUL.
+  const strings = v.bytes.subarray(Math.min(strs.offset, strs.end), strs.end);
+  const lastNul = strings.lastIndexOf(0);
   for (let i = 0; i < count; i++) {
     const o = offset + i * size;
     const nameOff = v.u32At(o);
-    let info: number, other: number, shndx: number, value: number, sz: number;
+    let sh: number;
     if (cls === 64) {
-      info = v.bytes[o + 4] as number;
-      other = v.bytes[o + 5] as number;
-      shndx = v.u16At(o + 6);
-      value = v.u64LowBitsAt(o + 8);
-      sz = v.u64LowBitsAt(o + 16);
+      info[i] = v.bytes[o + 4] as number;
+      other[i] = v.bytes[o + 5] as number;
+      sh = v.u16At(o + 6);
+      value[i] = v.u64LowBitsAt(o + 8);
+      sizes[i] = v.u64LowBitsAt(o + 16);
     } else {
-      value = v.u32At(o + 4);
-      sz = v.u32At(o + 8);
-      info = v.bytes[o + 12] as number;
-      other = v.bytes[o + 13] as number;
-      shndx = v.u16At(o + 14);
+      value[i] = v.u32At(o + 4);
+      sizes[i] = v.u32At(o + 8);
+      info[i] = v.bytes[o + 12] as number;
+      other[i] = v.bytes[o + 13] as number;
+      sh = v.u16At(o + 14);
     }
-    const name =
-      i === 0 && nameOff === 0
-        ? ""
-        : (strs.tryRead(nameOff) ?? strs.read(nameOff, `.dynsym[${i}].st_name`));
-    const version = versions(i, shndx !== 0);
-    const sym: { -readonly [K in keyof ElfSymbol]: ElfSymbol[K] } = {
-      index: i,
-      name,
-      value,
-      size: sz,
-      bind: info >> 4,
-      type: info & 0xf,
-      visibility: other & 3,
-      shndx,
-    };
-    if (version !== undefined) sym.version = version;
-    out[i] = sym;
+    shndx[i] = sh;
+    nameOffsets[i] = nameOff;
+    // The eager read names the symbol and offset in its error.
+    if (nameOff > lastNul && !(i === 0 && nameOff === 0))
+      strs.read(nameOff, `.dynsym[${i}].st_name`);
+    if (vers) vers[i] = versions?.(i, sh !== 0);
   }
-  return out;
+  return new ElfSymbolTable(
+    {
+      nameOffsets,
+      info,
+      other,
+      shndx,
+      value,
+      size: sizes,
+      ...(vers === undefined ? {} : { versions: vers }),
+    },
+    strings,
+  );
 }
 
 /**
@@ -173,8 +183,8 @@ export function versionResolver(
   defs: readonly ElfVersionDefinition[],
   needs: readonly ElfVersionNeed[],
   warnings: string[],
-): (index: number, defined: boolean) => ElfSymbolVersion | undefined {
-  if (versymOffset === undefined) return () => undefined;
+): ((index: number, defined: boolean) => ElfSymbolVersion | undefined) | undefined {
+  if (versymOffset === undefined) return undefined;
   v.need(versymOffset, count * 2, `.gnu.version (${count} entries at offset ${versymOffset})`);
   const byIndex = new Map<number, { name: string; file?: string; weak?: boolean }>();
   for (const d of defs) byIndex.set(d.index, { name: d.name });

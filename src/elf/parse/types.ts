@@ -1,5 +1,7 @@
+import type { ElfSymbolTable } from "./symbol-table.js";
 /**
- * What {@link parseElf} returns: plain data, no methods, no I/O. Field names
+ * What {@link parseElf} returns: plain data and no I/O (the one object with
+ * methods, the symbol table, only decodes what it holds). Field names
  * follow the ELF gABI and the glibc/GNU extensions (the names in <elf.h>) so
  * that readelf output and this model can be compared field by field.
  */
@@ -209,8 +211,10 @@ export interface ElfFile {
   readonly interpreter?: string;
   /** Absent when the file has no PT_DYNAMIC (a static executable). */
   readonly dynamic?: ElfDynamic;
-  /** .dynsym, index 0 (the null symbol) included. */
+  /** .dynsym, index 0 (the null symbol) included: {@link symbolTable}'s records, made on first use. */
   readonly dynamicSymbols: readonly ElfSymbol[];
+  /** .dynsym compactly, each name and record made when asked for (a sweep asks for few). */
+  readonly symbolTable: ElfSymbolTable;
   readonly versionDefinitions: readonly ElfVersionDefinition[];
   readonly versionNeeds: readonly ElfVersionNeed[];
   /** The dynamic relocations that need a symbol lookup, in the order ld.so processes them. */

@@ -1,0 +1,158 @@
+import { Buffer } from "node:buffer";
+import type { ElfSymbol, ElfSymbolVersion } from "./types.js";
+
+/** The fields of .dynsym, one typed array each, as {@link ElfSymbolTable} holds them. */
+export interface SymbolColumns {
+  readonly nameOffsets: Uint32Array;
+  readonly info: Uint8Array;
+  readonly other: Uint8Array;
+  readonly shndx: Uint16Array;
+  readonly value: Float64Array;
+  readonly size: Float64Array;
+  /** Per symbol, when the file has .gnu.version. */
+  readonly versions?: readonly (ElfSymbolVersion | undefined)[];
+}
+
+/**
+ * .dynsym held compactly: the fields in typed arrays and a copy of
+ * .dynstr, with a symbol's name and {@link ElfSymbol} record made when first
+ * asked for. Node or GCC's lto-dump export tens of thousands of symbols of
+ * which a linkage analysis asks for a few dozen; making every record at
+ * parse time was most of the time and garbage of reading them.
+ *
+ * Every name offset is checked when the table is made (parseElf throws as
+ * it would for an eager read), so no accessor throws.
+ */
+export class ElfSymbolTable {
+  readonly count: number;
+  readonly #c: SymbolColumns;
+  /** .dynstr, copied: the table keeps no window into the file's bytes. */
+  readonly #strs: Buffer;
+  #names: (string | undefined)[] | undefined;
+  #records: (ElfSymbol | undefined)[] | undefined;
+  #all: readonly ElfSymbol[] | undefined;
+
+  constructor(columns: SymbolColumns, strings: Uint8Array) {
+    this.count = columns.nameOffsets.length;
+    this.#c = columns;
+    this.#strs = Buffer.from(strings);
+  }
+
+  static readonly EMPTY = new ElfSymbolTable(
+    {
+      nameOffsets: new Uint32Array(0),
+      info: new Uint8Array(0),
+      other: new Uint8Array(0),
+      shndx: new Uint16Array(0),
+      value: new Float64Array(0),
+      size: new Float64Array(0),
+    },
+    new Uint8Array(0),
+  );
+
+  nameAt(i: number): string {
+    const names = (this.#names ??= new Array<string | undefined>(this.count));
+    let name = names[i];
+    if (name === undefined) {
+      const start = this.#c.nameOffsets[i] as number;
+      name = i === 0 && start === 0 ? "" : this.#strs.toString("latin1", start, this.#end(start));
+      names[i] = name;
+    }
+    return name;
+  }
+
+  /** The length of symbol `i`'s name in bytes, without decoding it. */
+  nameLengthAt(i: number): number {
+    const start = this.#c.nameOffsets[i] as number;
+    return i === 0 && start === 0 ? 0 : this.#end(start) - start;
+  }
+
+  /** The first byte of symbol `i`'s name (0 for an empty name), without decoding it. */
+  firstByteAt(i: number): number {
+    return i === 0 && this.#c.nameOffsets[0] === 0
+      ? 0
+      : (this.#strs[this.#c.nameOffsets[i] as number] as number);
+  }
+
+  /**
+   * The GNU hash (dl_new_hash) of symbol `i`'s name, from its bytes: equal
+   * to {@link gnuHash} of {@link nameAt}, without decoding the name.
+   */
+  nameHashAt(i: number): number {
+    if (i === 0 && this.#c.nameOffsets[0] === 0) return 5381;
+    const b = this.#strs;
+    let h = 5381;
+    for (let p = this.#c.nameOffsets[i] as number; ; p++) {
+      const c = b[p] as number;
+      if (c === 0) return h;
+      h = (h * 33 + c) >>> 0;
+    }
+  }
+
+  shndxAt(i: number): number {
+    return this.#c.shndx[i] as number;
+  }
+
+  valueAt(i: number): number {
+    return this.#c.value[i] as number;
+  }
+
+  /** st_info & 0xf: see STT. */
+  typeAt(i: number): number {
+    return (this.#c.info[i] as number) & 0xf;
+  }
+
+  /** st_info >> 4: see STB. */
+  bindAt(i: number): number {
+    return (this.#c.info[i] as number) >> 4;
+  }
+
+  /** What a hash table holds for lookups: all but undefined symbols without a value. */
+  isDefinitionAt(i: number): boolean {
+    return !(this.#c.shndx[i] === 0 && this.#c.value[i] === 0);
+  }
+
+  /** Symbol `i` as a record; the same object every time. */
+  at(i: number): ElfSymbol {
+    const records = (this.#records ??= new Array<ElfSymbol | undefined>(this.count));
+    let sym = records[i];
+    if (sym === undefined) {
+      const c = this.#c;
+      const info = c.info[i] as number;
+      const s: { -readonly [K in keyof ElfSymbol]: ElfSymbol[K] } = {
+        index: i,
+        name: this.nameAt(i),
+        value: c.value[i] as number,
+        size: c.size[i] as number,
+        bind: info >> 4,
+        type: info & 0xf,
+        visibility: (c.other[i] as number) & 3,
+        shndx: c.shndx[i] as number,
+      };
+      const version = c.versions?.[i];
+      if (version !== undefined) s.version = version;
+      records[i] = sym = s;
+    }
+    return sym;
+  }
+
+  /** Every symbol as a record (made once). */
+  all(): readonly ElfSymbol[] {
+    if (this.#all) return this.#all;
+    const out = new Array<ElfSymbol>(this.count);
+    for (let i = 0; i < this.count; i++) out[i] = this.at(i);
+    return (this.#all = out);
+  }
+
+  /** End of the name at `start`: its NUL (the constructor's caller checked there is one). */
+  #end(start: number): number {
+    return this.#strs.indexOf(0, start);
+  }
+}
+
+/** The GNU hash (dl_new_hash) of a name whose characters are bytes (latin1). */
+export function gnuHash(name: string): number {
+  let h = 5381;
+  for (let i = 0; i < name.length; i++) h = (h * 33 + name.charCodeAt(i)) >>> 0;
+  return h;
+}
