@@ -12,7 +12,7 @@ import { PT, readHeader, readProgramHeaders, readSections, SHT } from "./header.
 import { machineName, sysvHashEntrySize } from "./machines.js";
 import { noteFacts, readNotes } from "./notes.js";
 import { readRelocations } from "./relocations.js";
-import { ElfSymbolTable } from "./symbol-table.js";
+import { SymbolTable } from "./symbol-table.js";
 import { readDynamicSymbols, readVerdef, readVerneed, versionResolver } from "./symbols.js";
 import type {
   ElfFile,
@@ -85,7 +85,7 @@ function parse(bytes: Uint8Array, maxEntries: number): ElfFile {
     return off;
   };
   const entries = readDynamicEntries(v, h, programHeaders, sections);
-  let symbolTable = ElfSymbolTable.EMPTY;
+  let symbolTable = SymbolTable.EMPTY;
   let versionDefinitions: ElfVersionDefinition[] = [];
   let versionNeeds: ElfVersionNeed[] = [];
   let relocations: ElfRelocations = { symbols: new Uint32Array(0), types: new Uint32Array(0) };

@@ -1,7 +1,7 @@
 import { Buffer } from "node:buffer";
-import type { ElfSymbol, ElfSymbolVersion } from "./types.js";
+import type { ElfSymbol, ElfSymbolTable, ElfSymbolVersion } from "./types.js";
 
-/** The fields of .dynsym, one typed array each, as {@link ElfSymbolTable} holds them. */
+/** The fields of .dynsym, one typed array each, as {@link SymbolTable} holds them. */
 export interface SymbolColumns {
   readonly nameOffsets: Uint32Array;
   readonly info: Uint8Array;
@@ -14,16 +14,17 @@ export interface SymbolColumns {
 }
 
 /**
- * .dynsym held compactly: the fields in typed arrays and a copy of
- * .dynstr, with a symbol's name and {@link ElfSymbol} record made when first
- * asked for. Node or GCC's lto-dump export tens of thousands of symbols of
- * which a linkage analysis asks for a few dozen; making every record at
- * parse time was most of the time and garbage of reading them.
+ * The {@link ElfSymbolTable} parseElf makes: the fields in typed arrays
+ * and a copy of .dynstr, with a symbol's name and {@link ElfSymbol} record
+ * made when first asked for. Node or GCC's lto-dump export tens of
+ * thousands of symbols of which a linkage analysis asks about a few dozen;
+ * a record and a name for each, made at parse time, were the largest share
+ * of the garbage a sweep made.
  *
  * Every name offset is checked when the table is made (parseElf throws as
  * it would for an eager read), so no accessor throws.
  */
-export class ElfSymbolTable {
+export class SymbolTable implements ElfSymbolTable {
   readonly count: number;
   readonly #c: SymbolColumns;
   /** .dynstr, copied: the table keeps no window into the file's bytes. */
@@ -38,7 +39,7 @@ export class ElfSymbolTable {
     this.#strs = Buffer.from(strings);
   }
 
-  static readonly EMPTY = new ElfSymbolTable(
+  static readonly EMPTY = new SymbolTable(
     {
       nameOffsets: new Uint32Array(0),
       info: new Uint8Array(0),

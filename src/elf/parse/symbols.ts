@@ -7,7 +7,7 @@ import type {
   ElfVersionNeed,
   ElfVersionNeedAux,
 } from "./types.js";
-import { ElfSymbolTable } from "./symbol-table.js";
+import { SymbolTable } from "./symbol-table.js";
 import type { ElfView } from "./view.js";
 
 /**
@@ -27,7 +27,7 @@ export function readDynamicSymbols(
   count: number,
   strs: DynStrings,
   versions: ((index: number, defined: boolean) => ElfSymbolVersion | undefined) | undefined,
-): ElfSymbolTable {
+): SymbolTable {
   const size = cls === 64 ? 24 : 16;
   v.need(offset, count * size, `.dynsym (${count} symbols of ${size} bytes at offset ${offset})`);
   // One need() above covers the table: fields are read unchecked, and a
@@ -67,7 +67,7 @@ export function readDynamicSymbols(
       strs.read(nameOff, `.dynsym[${i}].st_name`);
     if (vers) vers[i] = versions?.(i, sh !== 0);
   }
-  return new ElfSymbolTable(
+  return new SymbolTable(
     {
       nameOffsets,
       info,

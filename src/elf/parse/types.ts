@@ -1,4 +1,3 @@
-import type { ElfSymbolTable } from "./symbol-table.js";
 /**
  * What {@link parseElf} returns: plain data and no I/O (the one object with
  * methods, the symbol table, only decodes what it holds). Field names
@@ -188,6 +187,34 @@ export interface ElfRelocations {
   readonly symbols: Uint32Array;
   /** The machine-specific relocation type (R_X86_64_JUMP_SLOT 7, R_X86_64_COPY 5 …). */
   readonly types: Uint32Array;
+}
+
+/**
+ * .dynsym held compactly: names and {@link ElfSymbol} records are made
+ * when first asked for. Accessors take a symbol index below `count` and
+ * never throw (parseElf checked every name).
+ */
+export interface ElfSymbolTable {
+  readonly count: number;
+  nameAt(i: number): string;
+  /** The name's length in bytes, without decoding it. */
+  nameLengthAt(i: number): number;
+  /** The name's first byte (0 for an empty name), without decoding it. */
+  firstByteAt(i: number): number;
+  /** The GNU hash (dl_new_hash) of the name's bytes, without decoding it. */
+  nameHashAt(i: number): number;
+  shndxAt(i: number): number;
+  valueAt(i: number): number;
+  /** st_info & 0xf: see STT. */
+  typeAt(i: number): number;
+  /** st_info >> 4: see STB. */
+  bindAt(i: number): number;
+  /** What a hash table holds for lookups: all but undefined symbols without a value. */
+  isDefinitionAt(i: number): boolean;
+  /** Symbol `i` as a record; the same object every time. */
+  at(i: number): ElfSymbol;
+  /** Every symbol as a record (made once). */
+  all(): readonly ElfSymbol[];
 }
 
 export interface ElfFile {
