@@ -145,17 +145,10 @@ export function matchIn(
 }
 
 /** The version a relocation's symbol asks for (l_versions[ndx] with a non-zero hash). */
-function wantedVersion(sym: ElfSymbol): WantedVersion | undefined {
-  const v = sym.version;
-  if (!v || v.index <= 1 || v.name === undefined) return undefined;
+function wantedVersion(v: ElfSymbolVersion): WantedVersion | undefined {
+  if (v.index <= 1 || v.name === undefined) return undefined;
   return { name: v.name, hidden: v.hidden, ...(v.file === undefined ? {} : { file: v.file }) };
 }
-
-const bindsLocally = (s: ElfSymbol): boolean =>
-  s.bind === STB.LOCAL ||
-  s.visibility === STV.HIDDEN ||
-  s.visibility === STV.INTERNAL ||
-  s.visibility === STV.PROTECTED;
 
 /** Flags of one reference in a {@link RefTable}. */
 export const REF = {
@@ -188,43 +181,49 @@ export function buildRefTable(elf: ElfFile): RefTable {
   const names: string[] = [];
   const wants: (WantedVersion | undefined)[] = [];
   const flags: number[] = [];
-  // One reference per (symbol, class); two symbols with one name and
-  // version (rare) are one reference too.
-  const seenSym = new Set<number>();
-  const seen = new Map<string, number[]>();
+  const t = elf.symbolTable;
+  // One reference per (symbol, class): a bit per class for each symbol.
+  const seenSym = new Uint8Array(t.count);
+  // Two symbols with one name and version (rare) are one reference too:
+  // the first reference of each name, or all of them after a second.
+  const seen = new Map<string, number | number[]>();
   const wantOf = new Map<ElfSymbolVersion, WantedVersion | undefined>();
   const symbolic = elf.dynamic?.symbolic === true;
   const { symbols, types } = elf.relocations;
   for (let r = 0; r < symbols.length; r++) {
     const si = symbols[r] as number;
+    if (si >= t.count) continue;
     const cls = relocClass(elf.machine, types[r] as number);
-    const symKey = si * 4 + cls;
-    if (seenSym.has(symKey)) continue;
-    seenSym.add(symKey);
-    if (si >= elf.symbolTable.count || elf.symbolTable.nameLengthAt(si) === 0) continue;
-    const sym = elf.symbolTable.at(si);
-    if (bindsLocally(sym)) continue;
+    const bit = 1 << cls;
+    if ((seenSym[si] as number) & bit) continue;
+    seenSym[si] = (seenSym[si] as number) | bit;
+    if (t.nameLengthAt(si) === 0) continue;
+    const bind = t.bindAt(si);
+    const visibility = t.visibilityAt(si);
+    if (bind === STB.LOCAL || visibility !== STV.DEFAULT) continue; // binds locally
+    const version = t.versionAt(si);
     let want: WantedVersion | undefined;
-    if (sym.version !== undefined) {
-      if (wantOf.has(sym.version)) want = wantOf.get(sym.version);
-      else wantOf.set(sym.version, (want = wantedVersion(sym)));
+    if (version !== undefined) {
+      if (wantOf.has(version)) want = wantOf.get(version);
+      else wantOf.set(version, (want = wantedVersion(version)));
     }
-    // Two symbols of one name are rare: the name alone is looked up first.
-    const same = seen.get(sym.name);
-    if (same?.some((k) => wants[k]?.name === want?.name && classOf(flags[k] as number) === cls))
-      continue;
-    if (same) same.push(names.length);
-    else seen.set(sym.name, [names.length]);
-    // A protected definition is looked up (LD_DEBUG shows it) but the
-    // object keeps its own (_dl_lookup_symbol_x's STV_PROTECTED case).
-    const ownProtected = sym.visibility === STV.PROTECTED && sym.shndx !== 0 && cls !== 2;
-    names.push(sym.name);
+    const name = t.nameAt(si);
+    const same = seen.get(name);
+    const k = names.length;
+    if (same !== undefined) {
+      const ks = typeof same === "number" ? [same] : same;
+      if (ks.some((j) => wants[j]?.name === want?.name && classOf(flags[j] as number) === cls))
+        continue;
+      ks.push(k);
+      if (typeof same === "number") seen.set(name, ks);
+    } else seen.set(name, k);
+    names.push(name);
     wants.push(want);
     flags.push(
       (cls === 1 ? REF.PLT : 0) |
         (cls === 2 ? REF.COPY : 0) |
-        (sym.bind === STB.WEAK ? REF.WEAK : 0) |
-        (symbolic || ownProtected ? REF.OWN_FIRST : 0),
+        (bind === STB.WEAK ? REF.WEAK : 0) |
+        (symbolic ? REF.OWN_FIRST : 0),
     );
   }
   return { count: names.length, names, wants, flags: Uint8Array.from(flags) };

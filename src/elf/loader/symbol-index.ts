@@ -1,4 +1,4 @@
-import { gnuHash, type ElfFile, type ElfSymbol } from "../parse/index.js";
+import { hashKey, type ElfFile, type ElfSymbol } from "../parse/index.js";
 import type { LoadedObject } from "./load.js";
 import {
   buildRefTable,
@@ -178,9 +178,6 @@ interface Candidate {
 
 const NO_CANDIDATES: Candidate[] = [];
 
-/** Keeps name hashes small integers, which sets hold without boxing. */
-const HASH_MASK = 0x3fffffff;
-
 /** Per file: its references, each with the definers of its name, and the library memo. */
 interface IndexedRefs {
   readonly elf: ElfFile;
@@ -219,8 +216,11 @@ export interface IndexedScope {
 export class SymbolIndex {
   readonly #ids = new WeakMap<ElfFile, number>();
   readonly #byName = new Map<string, Definer[]>();
-  /** The GNU hash (masked) of every name in #byName. */
-  readonly #hashes = new Set<number>();
+  /**
+   * A bit per hashKey() (its low 24 bits) of every name in #byName: one
+   * array read rules a name out. 2 MiB; a few percent of bits are set.
+   */
+  readonly #hashBits = new Uint32Array(1 << 19);
   readonly #refs = new WeakMap<ElfFile, IndexedRefs>();
   readonly #indexed = new WeakSet<ElfFile>();
   #posGen: Int32Array = new Int32Array(256);
@@ -274,7 +274,8 @@ export class SymbolIndex {
     let list = this.#byName.get(name);
     if (!list) {
       this.#byName.set(name, (list = []));
-      this.#hashes.add(gnuHash(name) & HASH_MASK);
+      const k = hashKey(name) & 0xffffff;
+      this.#hashBits[k >>> 5] = (this.#hashBits[k >>> 5] as number) | (1 << (k & 31));
     }
     return list;
   }
@@ -312,9 +313,12 @@ export class SymbolIndex {
   mainDefinitions(main: ElfFile): Map<string, ElfSymbol[]> {
     const m = new Map<string, ElfSymbol[]>();
     const t = main.symbolTable;
+    const bits = this.#hashBits;
     for (let i = 0; i < t.count; i++) {
-      // The hash of the name's bytes rules out most names without decoding them.
-      if (!t.isDefinitionAt(i) || !this.#hashes.has(t.nameHashAt(i) & HASH_MASK)) continue;
+      // The name's hash (the GNU hash chains hold it) rules out most names undecoded.
+      if (!t.isDefinitionAt(i)) continue;
+      const k = t.hashKeyAt(i) & 0xffffff;
+      if (((bits[k >>> 5] as number) & (1 << (k & 31))) === 0) continue;
       const name = t.nameAt(i);
       if (!this.#byName.has(name)) continue;
       const s = t.at(i);

@@ -71,3 +71,26 @@ export function readGnuHash(v: ElfView, offset: number, cls: ElfClass): ElfGnuHa
   }
   return { nbuckets, symoffset, bloomSize, bloomShift, symbolCount };
 }
+
+/**
+ * The hash values the GNU hash chains hold for symbols `symoffset` up to
+ * the table's end (or `count`): each name's dl_new_hash with bit 0 standing
+ * for the end of its chain. ld.so compares these before any name, so they
+ * spare a reader from hashing every exported name itself.
+ */
+export function readGnuChainHashes(
+  v: ElfView,
+  offset: number,
+  cls: ElfClass,
+  table: ElfGnuHash,
+  count: number,
+): { readonly from: number; readonly values: Uint32Array } | undefined {
+  const to = Math.min(table.symbolCount, count);
+  if (to <= table.symoffset) return undefined;
+  const chainAt = offset + 16 + table.bloomSize * (cls === 64 ? 8 : 4) + table.nbuckets * 4;
+  const n = to - table.symoffset;
+  v.need(chainAt, n * 4, `DT_GNU_HASH chains (${n} entries at offset ${chainAt})`);
+  const values = new Uint32Array(n);
+  for (let i = 0; i < n; i++) values[i] = v.u32At(chainAt + i * 4);
+  return { from: table.symoffset, values };
+}

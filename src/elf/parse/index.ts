@@ -2,7 +2,7 @@
 export { parseElf } from "./parse.js";
 export { ElfError, isElfError } from "./errors.js";
 export { ElfView } from "./view.js";
-export { gnuHash } from "./symbol-table.js";
+export { gnuHash, hashKey } from "./symbol-table.js";
 export { EM, machineName } from "./machines.js";
 export { PT, SHT } from "./header.js";
 export { DT, DF, DF_1 } from "./dynamic.js";

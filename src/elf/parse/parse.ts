@@ -7,7 +7,7 @@ import {
   resolveDynamic,
 } from "./dynamic.js";
 import { ElfError } from "./errors.js";
-import { readGnuHash, readSysvHash } from "./hash.js";
+import { readGnuChainHashes, readGnuHash, readSysvHash } from "./hash.js";
 import { PT, readHeader, readProgramHeaders, readSections, SHT } from "./header.js";
 import { machineName, sysvHashEntrySize } from "./machines.js";
 import { noteFacts, readNotes } from "./notes.js";
@@ -131,7 +131,11 @@ function parse(bytes: Uint8Array, maxEntries: number): ElfFile {
         versionNeeds,
         warnings,
       );
-      symbolTable = readDynamicSymbols(v, h.class, symAt, count, strs, versions);
+      const chains =
+        gnuHash && gnuAt !== undefined
+          ? readGnuChainHashes(v, gnuAt, h.class, gnuHash, count)
+          : undefined;
+      symbolTable = readDynamicSymbols(v, h.class, symAt, count, strs, versions, chains);
       relocations = readRelocations(v, h.class, entries, map, maxEntries);
     }
   }

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { gnuHash, parseElf } from "./index.js";
+import { gnuHash, hashKey, parseElf } from "./index.js";
 
 const FIXTURES = new URL("../../../src/elf/parse/fixtures/", import.meta.url);
 const ARCHES = ["x86_64", "i386", "aarch64", "armhf", "ppc64", "ppc64le", "s390x", "riscv64"];
@@ -33,6 +33,8 @@ test("each accessor equals the symbol's record, on every fixture", () => {
         assert.equal(t.nameLengthAt(i), s.name.length);
         assert.equal(t.firstByteAt(i), s.name === "" ? 0 : s.name.charCodeAt(0));
         assert.equal(t.nameHashAt(i), gnuHash(s.name), `${where}: ${s.name}`);
+        // From the file's GNU hash chains for hashed symbols, else from the bytes.
+        assert.equal(t.hashKeyAt(i), hashKey(s.name), `${where}: ${s.name}`);
         assert.equal(t.shndxAt(i), s.shndx);
         assert.equal(t.valueAt(i), s.value);
         assert.equal(t.typeAt(i), s.type);
@@ -43,6 +45,21 @@ test("each accessor equals the symbol's record, on every fixture", () => {
     }
   }
   assert.ok(checked > 100, `${checked} symbols`);
+});
+
+test("hashKeyAt reads the GNU hash chains: a lying chain value changes the key, not the name", () => {
+  const bytes = new Uint8Array(readFileSync(new URL("x86_64/libfix.so.1", FIXTURES)));
+  const elf = parseElf(bytes);
+  const gnu = elf.gnuHash;
+  const sec = elf.sections.find((s) => s.type === 0x6ffffff6);
+  assert.ok(gnu && sec);
+  const i = gnu.symoffset;
+  const chainAt = sec.offset + 16 + gnu.bloomSize * 8 + gnu.nbuckets * 4;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset);
+  dv.setUint32(chainAt, dv.getUint32(chainAt, true) ^ 0x100, true);
+  const lied = parseElf(bytes).symbolTable;
+  assert.equal(lied.nameAt(i), elf.symbolTable.nameAt(i));
+  assert.notEqual(lied.hashKeyAt(i), hashKey(lied.nameAt(i)));
 });
 
 test("a name offset past .dynstr's last NUL is a parse error naming the symbol", () => {

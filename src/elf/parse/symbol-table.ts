@@ -11,6 +11,8 @@ export interface SymbolColumns {
   readonly size: Float64Array;
   /** Per symbol, when the file has .gnu.version. */
   readonly versions?: readonly (ElfSymbolVersion | undefined)[];
+  /** The GNU hash chains' values for symbols `from` on, when the file has DT_GNU_HASH. */
+  readonly chainHashes?: { readonly from: number; readonly values: Uint32Array };
 }
 
 /**
@@ -90,6 +92,19 @@ export class SymbolTable implements ElfSymbolTable {
     }
   }
 
+  /**
+   * {@link hashKey} of symbol `i`'s name: from the GNU hash chains where
+   * they hold it (as ld.so reads them), else from the name's bytes.
+   */
+  hashKeyAt(i: number): number {
+    const chains = this.#c.chainHashes;
+    if (chains !== undefined && i >= chains.from) {
+      const h = chains.values[i - chains.from];
+      if (h !== undefined) return (h | 1) & HASH_KEY_MASK;
+    }
+    return (this.nameHashAt(i) | 1) & HASH_KEY_MASK;
+  }
+
   shndxAt(i: number): number {
     return this.#c.shndx[i] as number;
   }
@@ -106,6 +121,15 @@ export class SymbolTable implements ElfSymbolTable {
   /** st_info >> 4: see STB. */
   bindAt(i: number): number {
     return (this.#c.info[i] as number) >> 4;
+  }
+
+  /** st_other & 3: see STV. */
+  visibilityAt(i: number): number {
+    return (this.#c.other[i] as number) & 3;
+  }
+
+  versionAt(i: number): ElfSymbolVersion | undefined {
+    return this.#c.versions?.[i];
   }
 
   /** What a hash table holds for lookups: all but undefined symbols without a value. */
@@ -156,4 +180,15 @@ export function gnuHash(name: string): number {
   let h = 5381;
   for (let i = 0; i < name.length; i++) h = (h * 33 + name.charCodeAt(i)) >>> 0;
   return h;
+}
+
+const HASH_KEY_MASK = 0x3fffffff;
+
+/**
+ * A name's GNU hash reduced to what the hash chains keep of it (bit 0 is
+ * their end-of-chain mark) and to a small integer, which sets hold without
+ * boxing: equal names have equal keys.
+ */
+export function hashKey(name: string): number {
+  return (gnuHash(name) | 1) & HASH_KEY_MASK;
 }

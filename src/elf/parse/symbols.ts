@@ -7,7 +7,7 @@ import type {
   ElfVersionNeed,
   ElfVersionNeedAux,
 } from "./types.js";
-import { SymbolTable } from "./symbol-table.js";
+import { SymbolTable, type SymbolColumns } from "./symbol-table.js";
 import type { ElfView } from "./view.js";
 
 /**
@@ -27,6 +27,7 @@ export function readDynamicSymbols(
   count: number,
   strs: DynStrings,
   versions: ((index: number, defined: boolean) => ElfSymbolVersion | undefined) | undefined,
+  chainHashes?: SymbolColumns["chainHashes"],
 ): SymbolTable {
   const size = cls === 64 ? 24 : 16;
   v.need(offset, count * size, `.dynsym (${count} symbols of ${size} bytes at offset ${offset})`);
@@ -76,6 +77,7 @@ export function readDynamicSymbols(
       value,
       size: sizes,
       ...(vers === undefined ? {} : { versions: vers }),
+      ...(chainHashes === undefined ? {} : { chainHashes }),
     },
     strings,
   );

@@ -203,12 +203,17 @@ export interface ElfSymbolTable {
   firstByteAt(i: number): number;
   /** The GNU hash (dl_new_hash) of the name's bytes, without decoding it. */
   nameHashAt(i: number): number;
+  /** hashKey() of the name: read from the GNU hash chains where they hold it, else from its bytes. */
+  hashKeyAt(i: number): number;
   shndxAt(i: number): number;
   valueAt(i: number): number;
   /** st_info & 0xf: see STT. */
   typeAt(i: number): number;
   /** st_info >> 4: see STB. */
   bindAt(i: number): number;
+  /** st_other & 3: see STV. */
+  visibilityAt(i: number): number;
+  versionAt(i: number): ElfSymbolVersion | undefined;
   /** What a hash table holds for lookups: all but undefined symbols without a value. */
   isDefinitionAt(i: number): boolean;
   /** Symbol `i` as a record; the same object every time. */
