@@ -1,15 +1,11 @@
 import type { ElfFile, ElfSymbol } from "../parse/index.js";
 import { closureOf, type LoadedObject, type LoadResult } from "./load.js";
 import { matchIn, matchSyms, REF, type RefTable, type WantedVersion } from "./lookup.js";
-import {
-  DirectBindings,
-  SymbolIndex,
-  type IndexedScope,
-  type ObjectBindings,
-} from "./symbol-index.js";
+import { DirectBindings, type ObjectBindings } from "./object-bindings.js";
+import { SymbolIndex, type IndexedScope } from "./symbol-index.js";
 
 export { definitions, elfHash, REF, type RefTable } from "./lookup.js";
-export { ObjectBindings, type BindingGroups } from "./symbol-index.js";
+export { ObjectBindings, type BindingGroups } from "./object-bindings.js";
 
 /** One symbol reference and the definition glibc binds it to. */
 export interface Binding {

@@ -1,0 +1,160 @@
+import type { ElfSymbol } from "../parse/index.js";
+import type { RefTable, WantedVersion } from "./lookup.js";
+
+// The answers of one object's references in one process, as the symbol
+// index (symbol-index.ts) and the scope walk (bind.ts) give them.
+
+/** How one object's references were answered in one process, grouped. */
+export interface BindingGroups {
+  /** Per answering object (index in the process), the references it answers. */
+  readonly byTarget: ReadonlyMap<number, readonly number[]>;
+  /** References nothing in scope defines. */
+  readonly unresolved: readonly number[];
+  /** Versioned references (with a vn_file) answered by an unversioned definition. */
+  readonly unversioned: readonly number[];
+}
+
+/** One object's bindings in one process: the answer to each reference of its {@link RefTable}. */
+export abstract class ObjectBindings {
+  /** The referencing object (index in LoadResult.objects). */
+  readonly from: number;
+  readonly refs: RefTable;
+
+  constructor(from: number, refs: RefTable) {
+    this.from = from;
+    this.refs = refs;
+  }
+
+  /** The defining object of reference `k`, or -1 when nothing defines it. */
+  abstract targetOf(k: number): number;
+  /** The definition reference `k` binds to. */
+  abstract definitionOf(k: number): ElfSymbol | undefined;
+  /** The references grouped by answer: what an analysis walks instead of every binding. */
+  abstract groups(): BindingGroups;
+}
+
+export const answeredUnversioned = (want: WantedVersion | undefined, def: ElfSymbol | undefined) =>
+  want?.file !== undefined && def !== undefined && def.version?.name === undefined;
+
+/** Bindings held as one answer per reference (the executable, dlopen'ed objects, the scope walk). */
+export class DirectBindings extends ObjectBindings {
+  readonly #to: Int32Array;
+  readonly #defs: readonly (ElfSymbol | undefined)[];
+  #groups: BindingGroups | undefined;
+
+  constructor(from: number, refs: RefTable, to: Int32Array, defs: (ElfSymbol | undefined)[]) {
+    super(from, refs);
+    this.#to = to;
+    this.#defs = defs;
+  }
+
+  targetOf(k: number): number {
+    return this.#to[k] as number;
+  }
+
+  definitionOf(k: number): ElfSymbol | undefined {
+    return this.#defs[k];
+  }
+
+  groups(): BindingGroups {
+    if (this.#groups) return this.#groups;
+    const byTarget = new Map<number, number[]>();
+    const unresolved: number[] = [];
+    const unversioned: number[] = [];
+    for (let k = 0; k < this.refs.count; k++) {
+      const to = this.#to[k] as number;
+      if (to < 0) {
+        unresolved.push(k);
+        continue;
+      }
+      const list = byTarget.get(to);
+      if (list) list.push(k);
+      else byTarget.set(to, [k]);
+      if (answeredUnversioned(this.refs.wants[k], this.#defs[k])) unversioned.push(k);
+    }
+    return (this.#groups = { byTarget, unresolved, unversioned });
+  }
+}
+
+/** A rank in a library's memo: the answering file's place among its definers in scope. */
+export const OWN = -2;
+export const NONE = -1;
+
+/**
+ * A library's answers for one arrangement of its definers: which of them
+ * (by rank in the arrangement) answers each reference. Every process that
+ * loads the library with its definers in that order shares it.
+ */
+export interface MemoEntry {
+  readonly rankTo: Int32Array;
+  readonly defs: readonly (ElfSymbol | undefined)[];
+  readonly byRank: readonly (readonly number[])[];
+  readonly own: readonly number[];
+  readonly unresolved: readonly number[];
+  readonly unversioned: readonly number[];
+}
+
+/**
+ * A library's bindings in one process: a shared {@link MemoEntry}, its
+ * ranks placed on this process's objects, and the references the
+ * executable answers itself (it is first in every scope).
+ */
+export class MemoBindings extends ObjectBindings {
+  readonly #entry: MemoEntry;
+  readonly #rankObjects: Int32Array;
+  readonly #patches: ReadonlyMap<number, ElfSymbol> | undefined;
+  #groups: BindingGroups | undefined;
+
+  constructor(
+    from: number,
+    refs: RefTable,
+    entry: MemoEntry,
+    rankObjects: Int32Array,
+    patches: ReadonlyMap<number, ElfSymbol> | undefined,
+  ) {
+    super(from, refs);
+    this.#entry = entry;
+    this.#rankObjects = rankObjects;
+    this.#patches = patches;
+  }
+
+  targetOf(k: number): number {
+    if (this.#patches?.has(k)) return 0;
+    const r = this.#entry.rankTo[k] as number;
+    return r === OWN ? this.from : r === NONE ? -1 : (this.#rankObjects[r] as number);
+  }
+
+  definitionOf(k: number): ElfSymbol | undefined {
+    return this.#patches?.get(k) ?? this.#entry.defs[k];
+  }
+
+  groups(): BindingGroups {
+    if (this.#groups) return this.#groups;
+    const e = this.#entry;
+    const p = this.#patches;
+    const keep = (ks: readonly number[]): readonly number[] =>
+      p === undefined ? ks : ks.filter((k) => !p.has(k));
+    // The memo's lists are shared, never changed: a list is copied only
+    // where two ranks land on one object (rare) and must be merged.
+    const byTarget = new Map<number, readonly number[]>();
+    const add = (to: number, ks: readonly number[]): void => {
+      if (ks.length === 0) return;
+      const list = byTarget.get(to);
+      byTarget.set(to, list ? [...list, ...ks].sort((a, b) => a - b) : ks);
+    };
+    add(this.from, keep(e.own));
+    for (let r = 0; r < e.byRank.length; r++)
+      add(this.#rankObjects[r] as number, keep(e.byRank[r] as readonly number[]));
+    let unversioned = keep(e.unversioned);
+    if (p !== undefined) {
+      add(
+        0,
+        [...p.keys()].sort((a, b) => a - b),
+      );
+      const extra = [...p].filter(([k, def]) => answeredUnversioned(this.refs.wants[k], def));
+      if (extra.length > 0)
+        unversioned = [...unversioned, ...extra.map(([k]) => k)].sort((a, b) => a - b);
+    }
+    return (this.#groups = { byTarget, unresolved: keep(e.unresolved), unversioned });
+  }
+}
