@@ -34,6 +34,6 @@ export { searchPathRisks } from "./search-path-risk.js";
 export type { SearchPathProblem, SearchPathRisk } from "./search-path-risk.js";
 export { expandSearchPath, originOf } from "./loader/search-path.js";
 export type { SearchEntry } from "./loader/search-path.js";
-export { readElfBytes, SPARSE_ABOVE } from "./loader/sparse-read.js";
+export { readElfBytes, ScratchBuffer, SPARSE_ABOVE } from "./loader/sparse-read.js";
 export { readGlibcVersion } from "./glibc-version.js";
 export type { GlibcVersionReading } from "./glibc-version.js";

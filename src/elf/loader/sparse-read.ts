@@ -18,14 +18,38 @@ const SKIPPED_SECTIONS = new Set([1, 2, 8, 14, 15, 16]);
  * bytes at once and keeps only the model (parseElf keeps no window into its
  * input): a sweep then reads hundreds of files without allocating — and
  * without the garbage collections — hundreds of megabytes of buffers.
- * Bytes it hands out are valid until the next {@link take}.
+ * Bytes it hands out are valid until the next {@link take} or {@link takeZeroed}.
  */
 export class ScratchBuffer {
   #buf = new Uint8Array(0);
+  /** For sparse reads: zero but for the ranges in #dirty. */
+  #sparse = new Uint8Array(0);
+  #dirty: number[] = [];
 
   take(size: number): Uint8Array {
     if (size > this.#buf.length) this.#buf = new Uint8Array(Math.max(size, this.#buf.length * 2));
     return this.#buf.subarray(0, size);
+  }
+
+  /**
+   * `size` zeroed bytes for a sparse read, which must report each range
+   * it writes ({@link written}): the next call clears only those, not the
+   * tens of megabytes a large program spans.
+   */
+  takeZeroed(size: number): Uint8Array {
+    if (size > this.#sparse.length) {
+      this.#sparse = new Uint8Array(size);
+    } else {
+      const d = this.#dirty;
+      for (let i = 0; i < d.length; i += 2) this.#sparse.fill(0, d[i], d[i + 1]);
+    }
+    this.#dirty.length = 0;
+    return this.#sparse.subarray(0, size);
+  }
+
+  /** Records that [offset, offset + length) of the {@link takeZeroed} buffer was written. */
+  written(offset: number, length: number): void {
+    this.#dirty.push(offset, offset + length);
   }
 }
 
@@ -61,14 +85,16 @@ export function readElfBytes(
       const into = scratch.take(f.size);
       return into.subarray(0, f.readInto(into, 0, 0, f.size));
     }
-    // Zeroed, so what is not read reads as zeros (a reused scratch is
-    // cleared). The scratch is not grown past SCRATCH_MAX for one huge file.
-    const buf =
-      scratch && f.size <= SCRATCH_MAX ? scratch.take(f.size).fill(0) : new Uint8Array(f.size);
+    // Zeroed, so what is not read reads as zeros. The scratch is not grown
+    // past SCRATCH_MAX for one huge file.
+    const reuse = scratch !== undefined && f.size <= SCRATCH_MAX;
+    const buf = reuse ? scratch.takeZeroed(f.size) : new Uint8Array(f.size);
     const fill = (offset: number, length: number): void => {
       if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length)) return;
       if (offset < 0 || length <= 0 || offset >= f.size) return;
-      f.readInto(buf, offset, offset, Math.min(length, f.size - offset));
+      const n = Math.min(length, f.size - offset);
+      if (reuse) scratch.written(offset, n);
+      f.readInto(buf, offset, offset, n);
     };
     const whole = (): Uint8Array => f.read(0, f.size);
     fill(0, 64);
