@@ -89,11 +89,16 @@ export function bindProcessCompact(load: LoadResult, options: BindOptions = {}):
   let count = 0;
   const bindIn = (o: LoadedObject, order: readonly number[]): void => {
     const scope: IndexedScope = { order, mainDefs };
-    const b = options.walk
-      ? bindByWalk(objects, o, index.refsOf(o.elf).table, order)
-      : o.index === 0 || o.dlopened
-        ? index.bindDirect(o, scope)
-        : index.bindLibrary(o, scope);
+    const b = keepProtected(
+      objects,
+      o,
+      order,
+      options.walk
+        ? bindByWalk(objects, o, index.refsOf(o.elf).table, order)
+        : o.index === 0 || o.dlopened
+          ? index.bindDirect(o, scope)
+          : index.bindLibrary(o, scope),
+    );
     out.push(b);
     count += b.refs.count;
   };
@@ -108,6 +113,49 @@ export function bindProcessCompact(load: LoadResult, options: BindOptions = {}):
   out.sort((a, b) => a.from - b.from);
   const rtld = rtldBindings(load, globalScope, mainDefs);
   return { objects: out, rtld, count: count + rtld.length };
+}
+
+/**
+ * _dl_lookup_symbol_x's STV_PROTECTED case, for references that name the
+ * object's own protected definition: a PLT relocation keeps the object's
+ * own unless the lookup found nothing; any other looks the name up again as
+ * a PLT relocation would (canonical PLT entries skipped) and keeps the
+ * object's own if that finds another object. Rare (no file on this
+ * machine has one), so the answers are copied only where one occurs.
+ */
+function keepProtected(
+  objects: readonly LoadedObject[],
+  o: LoadedObject,
+  scope: readonly number[],
+  b: ObjectBindings,
+): ObjectBindings {
+  const t = b.refs;
+  if (t.protectedSyms.size === 0) return b;
+  const to = new Int32Array(t.count);
+  const defs = new Array<ElfSymbol | undefined>(t.count);
+  for (let k = 0; k < t.count; k++) {
+    to[k] = b.targetOf(k);
+    defs[k] = b.definitionOf(k);
+  }
+  t.protectedSyms.forEach((own, k) => {
+    const f = t.flags[k] as number;
+    let other: boolean;
+    if (f & REF.PLT) other = (to[k] as number) >= 0 && to[k] !== o.index;
+    else {
+      const name = t.names[k] as string;
+      const found = scope.find(
+        (i) =>
+          !(i === 0 && f & REF.COPY) &&
+          matchIn((objects[i] as LoadedObject).elf, name, t.wants[k], true) !== undefined,
+      );
+      other = found !== undefined && found !== o.index;
+    }
+    if (other) {
+      to[k] = o.index;
+      defs[k] = own;
+    }
+  });
+  return new DirectBindings(o.index, t, to, defs);
 }
 
 /** ld.so's walk: each object of the scope in order, the first match wins. */

@@ -158,8 +158,14 @@ export const REF = {
   COPY: 2,
   /** A weak reference (STB_WEAK): unresolved is not an error. */
   WEAK: 4,
-  /** The object's own definition is tried before the scope (DT_SYMBOLIC, protected). */
+  /** The object's own definition is tried before the scope (DT_SYMBOLIC). */
   OWN_FIRST: 8,
+  /**
+   * The referencing symbol is the object's own STV_PROTECTED definition:
+   * looked up like any other, then kept for the object unless the lookup
+   * found the object itself (_dl_lookup_symbol_x's protected case).
+   */
+  PROTECTED: 16,
 } as const;
 
 /**
@@ -173,7 +179,11 @@ export interface RefTable {
   readonly wants: readonly (WantedVersion | undefined)[];
   /** {@link REF} bits per reference. */
   readonly flags: Uint8Array;
+  /** For each REF.PROTECTED reference, the object's own definition it names. */
+  readonly protectedSyms: ReadonlyMap<number, ElfSymbol>;
 }
+
+const NO_PROTECTED: ReadonlyMap<number, ElfSymbol> = new Map();
 
 const classOf = (flags: number): 0 | 1 | 2 => (flags & REF.COPY ? 2 : flags & REF.PLT ? 1 : 0);
 
@@ -189,6 +199,7 @@ export function buildRefTable(elf: ElfFile): RefTable {
   const seen = new Map<string, number | number[]>();
   const wantOf = new Map<ElfSymbolVersion, WantedVersion | undefined>();
   const symbolic = elf.dynamic?.symbolic === true;
+  let protectedSyms: Map<number, ElfSymbol> | undefined;
   const { symbols, types } = elf.relocations;
   for (let r = 0; r < symbols.length; r++) {
     const si = symbols[r] as number;
@@ -200,7 +211,9 @@ export function buildRefTable(elf: ElfFile): RefTable {
     if (t.nameLengthAt(si) === 0) continue;
     const bind = t.bindAt(si);
     const visibility = t.visibilityAt(si);
-    if (bind === STB.LOCAL || visibility !== STV.DEFAULT) continue; // binds locally
+    // dl_symbol_visibility_binds_local_p: no lookup for these.
+    if (bind === STB.LOCAL || visibility === STV.HIDDEN || visibility === STV.INTERNAL) continue;
+    const isProtected = visibility === STV.PROTECTED && t.shndxAt(si) !== 0;
     const version = t.versionAt(si);
     let want: WantedVersion | undefined;
     if (version !== undefined) {
@@ -217,14 +230,22 @@ export function buildRefTable(elf: ElfFile): RefTable {
       ks.push(k);
       if (typeof same === "number") seen.set(name, ks);
     } else seen.set(name, k);
+    if (isProtected) (protectedSyms ??= new Map()).set(k, t.at(si));
     names.push(name);
     wants.push(want);
     flags.push(
       (cls === 1 ? REF.PLT : 0) |
         (cls === 2 ? REF.COPY : 0) |
         (bind === STB.WEAK ? REF.WEAK : 0) |
-        (symbolic ? REF.OWN_FIRST : 0),
+        (symbolic ? REF.OWN_FIRST : 0) |
+        (isProtected ? REF.PROTECTED : 0),
     );
   }
-  return { count: names.length, names, wants, flags: Uint8Array.from(flags) };
+  return {
+    count: names.length,
+    names,
+    wants,
+    flags: Uint8Array.from(flags),
+    protectedSyms: protectedSyms ?? NO_PROTECTED,
+  };
 }

@@ -11,11 +11,11 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HostView } from "../../core/index.js";
-import { analyseProcess, bindingKey, ElfCache } from "../../elf/index.js";
+import { analyseProcess, bindingKey, ElfCache, parseElf } from "../../elf/index.js";
 import { elfFindings } from "../../checks/index.js";
 import { gcc, glibcBindings } from "../harness/gcc.js";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
 const LIBSSL = "/usr/lib/x86_64-linux-gnu/libssl.so.3";
 const LIBCRYPTO = "/usr/lib/x86_64-linux-gnu/libcrypto.so.3";
@@ -191,6 +191,56 @@ describe("elf: ld.so emulation against glibc", () => {
       assert.deepEqual(r.onlyOurs, []);
     }
     t.diagnostic(`rpath-prog: ${r1.agree}/${r1.theirs}; runpath-prog: ${r2.agree}/${r2.theirs}`);
+  });
+
+  test("a reference naming the object's own protected definition keeps it, as glibc does", () => {
+    // Today's toolchains resolve references to protected symbols at link
+    // time, so the test makes one: a library reaching its own data through
+    // the GOT (GLOB_DAT) gets that symbol's visibility byte set to
+    // STV_PROTECTED in .dynsym. The program defines the name too (and
+    // exports it): a default symbol would bind to the program's; the
+    // protected one stays in the library, and LD_DEBUG says "protected symbol".
+    const lib = gcc(
+      dir,
+      "libprot.so",
+      `int pdata = 5; int *pdata_addr(void) { return &pdata; }
+       int pfunc(void) { return 3; } int (*pfunc_addr(void))(void) { return pfunc; }`,
+      ["-shared", "-fPIC", "-Wl,-soname,libprot.so"],
+    );
+    const bytes = new Uint8Array(readFileSync(lib));
+    const elf = parseElf(bytes);
+    const dynsym = elf.sections.find((x) => x.type === 11);
+    assert.ok(dynsym);
+    const patched: string[] = [];
+    for (let i = 0; i < elf.symbolTable.count; i++) {
+      const name = elf.symbolTable.nameAt(i);
+      if ((name === "pdata" || name === "pfunc") && elf.symbolTable.shndxAt(i) !== 0) {
+        bytes[dynsym.offset + i * 24 + 5] = 3; // st_other: STV_PROTECTED
+        patched.push(name);
+      }
+    }
+    assert.deepEqual(patched.sort(), ["pdata", "pfunc"]);
+    writeFileSync(lib, bytes);
+    const refs = elf.relocations.symbols.length;
+    assert.ok(refs > 0);
+    const prog = gcc(
+      dir,
+      "prot-prog",
+      `int pdata = 9; int pfunc(void) { return 4; }
+       int *pdata_addr(void); int (*pfunc_addr(void))(void);
+       int main(void) { return *pdata_addr() + pfunc_addr()() == 8 ? 0 : 1; }`,
+      [`-L${dir}`, "-lprot", `-Wl,-rpath,${dir}`, "-rdynamic"],
+    );
+    // The library keeps its own: the program exits 0 (5 + 3), not 1 (9 + 4).
+    assert.equal(spawnSync(prog, [], { env: { LD_BIND_NOW: "1" } }).status, 0);
+    const r = agreement(prog, []);
+    for (const name of ["pdata", "pfunc"])
+      assert.ok(
+        r.a.bindings.some((b) => b.symbol === name && b.from === 1 && b.to === 1),
+        `libprot.so -> libprot.so ${name}`,
+      );
+    assert.deepEqual(r.onlyLdso, []);
+    assert.deepEqual(r.onlyOurs, []);
   });
 
   test("LD_PRELOAD objects come first in the scope and interpose, as a deliberate shim", () => {
