@@ -160,19 +160,20 @@ function openSslNamedExports(elf: ElfFile): readonly string[] {
  * One binding outside the common case: an interposition (a definition from
  * outside the referencing object's closure winning over one inside it, or a
  * versioned reference answered by another file's unversioned definition),
- * or undefined when it is normal linking.
+ * or undefined when it is normal linking. `own`: the referencing object's
+ * dependency closure.
  */
 function judge(
   load: LoadResult,
   b: Binding,
   mainTargets: ReadonlyMap<string, number>,
+  own: readonly number[],
 ): Interposition | undefined {
   const { objects } = load;
   if (b.to === undefined) return undefined;
   const from = objects[b.from] as LoadedObject;
   const winner = objects[b.to] as LoadedObject;
   if (b.to === 0 && mainTargets.has(b.symbol) && mainTargets.get(b.symbol) !== 0) return undefined;
-  const own = closureOf(objects, b.from);
   let kind: Interposition["kind"] | undefined;
   let losers: string[] = [];
   if (!own.includes(b.to)) {
@@ -264,7 +265,8 @@ export function analyseProcess(
     // Worth judging: answers from outside the object's own closure, and
     // versioned references answered by an unversioned definition. An
     // object's answers to itself never are.
-    const own = new Set(closureOf(objects, ob.from));
+    const closure = closureOf(objects, ob.from);
+    const own = new Set(closure);
     const suspects: number[] = [];
     g.byTarget.forEach((ks, to) => {
       if (to !== ob.from && !own.has(to)) suspects.push(...ks);
@@ -276,7 +278,7 @@ export function analyseProcess(
     suspects.sort((a, b) => a - b);
     for (const k of suspects) {
       if (wants[k]?.name === "GLIBC_PRIVATE") continue;
-      const found = judge(load, bindingAt(ob, k), mainTargets);
+      const found = judge(load, bindingAt(ob, k), mainTargets, closure);
       if (found) interpositions.push(found);
     }
   }

@@ -273,11 +273,6 @@ export function bindProcess(load: LoadResult, options: BindOptions = {}): Bindin
   return toBindings(bindProcessCompact(load, options));
 }
 
-/**
- * dl-version.c: every version an object needs from a loaded file must be
- * defined there; a missing non-weak one stops the program ("version `X' not
- * found (required by Y)").
- */
 /** The version names a file defines (once per file: a sweep asks for libc's in every process). */
 const versionNames = new WeakMap<ElfFile, ReadonlySet<string>>();
 function definedVersions(elf: ElfFile): ReadonlySet<string> {
@@ -286,6 +281,11 @@ function definedVersions(elf: ElfFile): ReadonlySet<string> {
   return names;
 }
 
+/**
+ * dl-version.c: every version an object needs from a loaded file must be
+ * defined there; a missing non-weak one stops the program ("version `X' not
+ * found (required by Y)").
+ */
 export function checkVersions(load: LoadResult): VersionProblem[] {
   const out: VersionProblem[] = [];
   for (const o of load.objects) {

@@ -21,7 +21,7 @@ const ALLOWED_TYPES = new Set<number>([
 ]);
 
 /** A relocation's class (elf_machine_type_class in each dl-machine.h): 1 PLT, 2 COPY, 0 neither. */
-export function relocClass(machine: number, type: number): 0 | 1 | 2 {
+function relocClass(machine: number, type: number): 0 | 1 | 2 {
   let plt = false;
   let copy = false;
   switch (machine) {
@@ -75,9 +75,6 @@ export function definitions(elf: ElfFile): Map<string, ElfSymbol[]> {
   return m;
 }
 
-/** What an object's hash table holds for lookups: all but undefined symbols without a value. */
-export const isDefinition = (s: ElfSymbol): boolean => !(s.shndx === 0 && s.value === 0);
-
 /** The version hash of the ELF gABI (the one verdef/vernaux store). */
 export function elfHash(name: string): number {
   let h = 0;
@@ -99,9 +96,9 @@ export interface WantedVersion {
 /**
  * do_lookup_x's test of one object (elf/dl-lookup.c: check_match and the
  * versioned/unversioned rules) over that object's definitions of one name
- * (`cands`): the matching symbol, or undefined. `pltClass`: a PLT
- * relocation looked up in the executable, where undefined symbols with a
- * value (canonical PLT addresses) do not count.
+ * (`cands`): the matching symbol, or undefined. `pltClass`: a PLT-class
+ * lookup, for which undefined symbols with a value (an executable's
+ * canonical PLT addresses) do not count.
  */
 export function matchSyms(
   cands: readonly ElfSymbol[],
@@ -160,12 +157,6 @@ export const REF = {
   WEAK: 4,
   /** The object's own definition is tried before the scope (DT_SYMBOLIC). */
   OWN_FIRST: 8,
-  /**
-   * The referencing symbol is the object's own STV_PROTECTED definition:
-   * looked up like any other, then kept for the object unless the lookup
-   * found the object itself (_dl_lookup_symbol_x's protected case).
-   */
-  PROTECTED: 16,
 } as const;
 
 /**
@@ -179,7 +170,11 @@ export interface RefTable {
   readonly wants: readonly (WantedVersion | undefined)[];
   /** {@link REF} bits per reference. */
   readonly flags: Uint8Array;
-  /** For each REF.PROTECTED reference, the object's own definition it names. */
+  /**
+   * References naming the object's own STV_PROTECTED definition, with that
+   * definition: looked up like any other, then kept for the object unless
+   * the lookup found the object itself (_dl_lookup_symbol_x's protected case).
+   */
   readonly protectedSyms: ReadonlyMap<number, ElfSymbol>;
 }
 
@@ -237,8 +232,7 @@ export function buildRefTable(elf: ElfFile): RefTable {
       (cls === 1 ? REF.PLT : 0) |
         (cls === 2 ? REF.COPY : 0) |
         (bind === STB.WEAK ? REF.WEAK : 0) |
-        (symbolic ? REF.OWN_FIRST : 0) |
-        (isProtected ? REF.PROTECTED : 0),
+        (symbolic ? REF.OWN_FIRST : 0),
     );
   }
   return {

@@ -135,7 +135,8 @@ export class MemoBindings extends ObjectBindings {
     const keep = (ks: readonly number[]): readonly number[] =>
       p === undefined ? ks : ks.filter((k) => !p.has(k));
     // The memo's lists are shared, never changed: a list is copied only
-    // where two ranks land on one object (rare) and must be merged.
+    // where two land on one object (the library's own answers and its
+    // rank as a definer) and must be merged.
     const byTarget = new Map<number, readonly number[]>();
     const add = (to: number, ks: readonly number[]): void => {
       if (ks.length === 0) return;

@@ -27,7 +27,6 @@ const NO_CANDIDATES: Candidate[] = [];
 
 /** Per file: its references, each with the definers of its name, and the library memo. */
 interface IndexedRefs {
-  readonly elf: ElfFile;
   readonly table: RefTable;
   readonly definers: Definer[][];
   /** Per reference, the matching definers (NO_CANDIDATES until one matches). */
@@ -36,9 +35,8 @@ interface IndexedRefs {
   readonly matched: Uint32Array;
   /** The index generation the candidates were last brought up to. */
   syncedGen: number;
-  /** Every file that answers some reference (the union of the candidates). */
+  /** Every file that answers some reference (the union of the candidates), in the order found. */
   readonly answering: Set<number>;
-  readonly answeringList: number[];
   readonly memo: Map<string, MemoEntry>;
   byName?: Map<string, number[]>;
 }
@@ -137,14 +135,12 @@ export class SymbolIndex {
       definers.push(this.#definersOf(name));
     }
     r = {
-      elf,
       table,
       definers,
       candidates: new Array<Candidate[]>(table.count).fill(NO_CANDIDATES),
       matched: new Uint32Array(table.count),
       syncedGen: -1,
       answering: new Set(),
-      answeringList: [],
       memo: new Map(),
     };
     this.#refs.set(elf, r);
@@ -202,10 +198,7 @@ export class SymbolIndex {
       if (def) {
         if (r.candidates[k] === NO_CANDIDATES) r.candidates[k] = [];
         (r.candidates[k] as Candidate[]).push({ id: e.id, def });
-        if (!r.answering.has(e.id)) {
-          r.answering.add(e.id);
-          r.answeringList.push(e.id);
-        }
+        r.answering.add(e.id);
       }
     }
     r.matched[k] = definers.length;
@@ -279,7 +272,7 @@ export class SymbolIndex {
     }
     // The files answering its references that are in scope, in scope order.
     const present: [position: number, id: number][] = [];
-    for (const id of r.answeringList) {
+    for (const id of r.answering) {
       const p = this.position(id);
       if (p > 0) present.push([p, id]);
     }

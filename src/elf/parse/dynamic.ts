@@ -127,8 +127,6 @@ export interface DynStrings {
   readonly offset: number;
   readonly end: number;
   read(o: number, field: string): string;
-  /** {@link read} without a field name: `undefined` where read would throw. */
-  tryRead(o: number): string | undefined;
 }
 
 export function dynamicStrings(
@@ -148,7 +146,6 @@ export function dynamicStrings(
     offset,
     end,
     read: (o, field) => v.cstring(offset + o, end, field),
-    tryRead: (o) => v.cstringOrUndefined(offset + o, end),
   };
 }
 

@@ -57,8 +57,8 @@ export class SymbolTable implements ElfSymbolTable {
     const names = (this.#names ??= new Array<string | undefined>(this.count));
     let name = names[i];
     if (name === undefined) {
-      const start = this.#c.nameOffsets[i] as number;
-      name = i === 0 && start === 0 ? "" : this.#strs.toString("latin1", start, this.#end(start));
+      const start = this.#start(i);
+      name = start < 0 ? "" : this.#strs.toString("latin1", start, this.#end(start));
       names[i] = name;
     }
     return name;
@@ -66,15 +66,14 @@ export class SymbolTable implements ElfSymbolTable {
 
   /** The length of symbol `i`'s name in bytes, without decoding it. */
   nameLengthAt(i: number): number {
-    const start = this.#c.nameOffsets[i] as number;
-    return i === 0 && start === 0 ? 0 : this.#end(start) - start;
+    const start = this.#start(i);
+    return start < 0 ? 0 : this.#end(start) - start;
   }
 
   /** The first byte of symbol `i`'s name (0 for an empty name), without decoding it. */
   firstByteAt(i: number): number {
-    return i === 0 && this.#c.nameOffsets[0] === 0
-      ? 0
-      : (this.#strs[this.#c.nameOffsets[i] as number] as number);
+    const start = this.#start(i);
+    return start < 0 ? 0 : (this.#strs[start] as number);
   }
 
   /**
@@ -82,10 +81,11 @@ export class SymbolTable implements ElfSymbolTable {
    * to {@link gnuHash} of {@link nameAt}, without decoding the name.
    */
   nameHashAt(i: number): number {
-    if (i === 0 && this.#c.nameOffsets[0] === 0) return 5381;
     const b = this.#strs;
     let h = 5381;
-    for (let p = this.#c.nameOffsets[i] as number; ; p++) {
+    const start = this.#start(i);
+    if (start < 0) return h;
+    for (let p = start; ; p++) {
       const c = b[p] as number;
       if (c === 0) return h;
       h = (h * 33 + c) >>> 0;
@@ -167,6 +167,15 @@ export class SymbolTable implements ElfSymbolTable {
     const out = new Array<ElfSymbol>(this.count);
     for (let i = 0; i < this.count; i++) out[i] = this.at(i);
     return (this.#all = out);
+  }
+
+  /**
+   * Where symbol `i`'s name starts in .dynstr, or -1 for the null symbol's
+   * empty name (offset 0 at index 0, read as "" whatever .dynstr holds).
+   */
+  #start(i: number): number {
+    const start = this.#c.nameOffsets[i] as number;
+    return i === 0 && start === 0 ? -1 : start;
   }
 
   /** End of the name at `start`: its NUL (the constructor's caller checked there is one). */

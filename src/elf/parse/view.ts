@@ -145,16 +145,4 @@ export class ElfView {
     }
     return this.#buf.toString("latin1", offset, i);
   }
-
-  /**
-   * {@link cstring} without a field name: `undefined` where cstring would
-   * throw, so a hot loop builds the field name only for the error.
-   */
-  cstringOrUndefined(offset: number, end: number): string | undefined {
-    const limit = Math.min(end, this.length);
-    if (!(offset >= 0 && offset < limit) || !Number.isSafeInteger(offset)) return undefined;
-    const i = this.bytes.indexOf(0, offset);
-    if (i < 0 || i >= limit) return undefined;
-    return this.#buf.toString("latin1", offset, i);
-  }
 }
