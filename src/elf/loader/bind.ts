@@ -2,7 +2,7 @@ import type { ElfFile, ElfSymbol } from "../parse/index.js";
 import { closureOf, type LoadedObject, type LoadResult } from "./load.js";
 import { matchIn, matchSyms, REF, type RefTable, type WantedVersion } from "./lookup.js";
 import { DirectBindings, type ObjectBindings } from "./object-bindings.js";
-import { SymbolIndex, type IndexedScope } from "./symbol-index.js";
+import { SymbolIndex, type IndexedScope, type MainDefinitions } from "./symbol-index.js";
 
 export { definitions, elfHash, REF, type RefTable } from "./lookup.js";
 export { ObjectBindings, type BindingGroups } from "./object-bindings.js";
@@ -88,7 +88,7 @@ export function bindProcessCompact(load: LoadResult, options: BindOptions = {}):
   const out: ObjectBindings[] = [];
   let count = 0;
   const bindIn = (o: LoadedObject, order: readonly number[]): void => {
-    const scope: IndexedScope = { order, mainDefs };
+    const scope: IndexedScope = { order, main: mainDefs };
     const b = keepProtected(
       objects,
       o,
@@ -202,7 +202,7 @@ function bindByWalk(
 function rtldBindings(
   load: LoadResult,
   globalScope: readonly number[],
-  mainDefs: ReadonlyMap<string, readonly ElfSymbol[]>,
+  mainDefs: MainDefinitions,
 ): Binding[] {
   const { objects } = load;
   const out: Binding[] = [];
@@ -215,7 +215,7 @@ function rtldBindings(
     let def: ElfSymbol | undefined;
     for (const i of globalScope) {
       if (i === 0) {
-        const mine = mainDefs.get(name);
+        const mine = mainDefs.of(name);
         def = mine === undefined ? undefined : matchSyms(mine, want, false);
       } else def = matchIn((objects[i] as LoadedObject).elf, name, want, false);
       if (def) {

@@ -11,14 +11,14 @@ import {
 // glibc's symbol lookup rules (elf/dl-lookup.c) and the references an
 // object makes (its relocations), shared by the scope walk and the index.
 
-const ALLOWED_TYPES = new Set<number>([
-  STT.NOTYPE,
-  STT.OBJECT,
-  STT.FUNC,
-  STT.COMMON,
-  STT.TLS,
-  STT.GNU_IFUNC,
-]);
+/** check_match's allowed symbol types, a bit per STT value. */
+const ALLOWED_TYPES =
+  (1 << STT.NOTYPE) |
+  (1 << STT.OBJECT) |
+  (1 << STT.FUNC) |
+  (1 << STT.COMMON) |
+  (1 << STT.TLS) |
+  (1 << STT.GNU_IFUNC);
 
 /** A relocation's class (elf_machine_type_class in each dl-machine.h): 1 PLT, 2 COPY, 0 neither. */
 function relocClass(machine: number, type: number): 0 | 1 | 2 {
@@ -93,12 +93,48 @@ export interface WantedVersion {
   readonly file?: string;
 }
 
+/** {@link verdict}: not this one. */
+export const SKIP = 0;
+/** {@link verdict}: the answer. */
+export const TAKE = 1;
+/** {@link verdict}: a versioned definition an unversioned reference takes if it is the only one. */
+export const ONLY_IF_ALONE = 2;
+
 /**
- * do_lookup_x's test of one object (elf/dl-lookup.c: check_match and the
- * versioned/unversioned rules) over that object's definitions of one name
- * (`cands`): the matching symbol, or undefined. `pltClass`: a PLT-class
- * lookup, for which undefined symbols with a value (an executable's
- * canonical PLT addresses) do not count.
+ * do_lookup_x's test of one definition (elf/dl-lookup.c: check_match and
+ * the versioned/unversioned rules). `pltClass`: a PLT-class lookup, for
+ * which undefined symbols with a value (an executable's canonical PLT
+ * addresses) do not count.
+ */
+export function verdict(
+  value: number,
+  shndx: number,
+  type: number,
+  bind: number,
+  v: ElfSymbolVersion | undefined,
+  want: WantedVersion | undefined,
+  pltClass: boolean,
+): number {
+  if (value === 0 && shndx !== 0xfff1 && type !== STT.TLS) return SKIP;
+  if (pltClass && shndx === 0) return SKIP;
+  if (((ALLOWED_TYPES >>> type) & 1) === 0) return SKIP;
+  if (bind !== STB.GLOBAL && bind !== STB.WEAK && bind !== STB.GNU_UNIQUE) return SKIP;
+  if (want) {
+    if (v !== undefined) {
+      // A different version is refused unless the definition is the base/unversioned one and neither side is hidden.
+      const defHash = v.index <= 1 ? 0 : 1;
+      const same = v.name === want.name;
+      if (!same && (want.hidden || defHash !== 0 || v.hidden)) return SKIP;
+    }
+    return TAKE;
+  }
+  if (v !== undefined && v.index >= 3) return v.hidden ? SKIP : ONLY_IF_ALONE;
+  return TAKE;
+}
+
+/**
+ * do_lookup_x's test of one object over that object's definitions of one
+ * name (`cands`): the matching symbol ({@link verdict}), or undefined.
  */
 export function matchSyms(
   cands: readonly ElfSymbol[],
@@ -108,25 +144,9 @@ export function matchSyms(
   let versioned: ElfSymbol | undefined;
   let numVersions = 0;
   for (const sym of cands) {
-    if (sym.value === 0 && sym.shndx !== 0xfff1 && sym.type !== STT.TLS) continue;
-    if (pltClass && sym.shndx === 0) continue;
-    if (!ALLOWED_TYPES.has(sym.type)) continue;
-    if (sym.bind !== STB.GLOBAL && sym.bind !== STB.WEAK && sym.bind !== STB.GNU_UNIQUE) continue;
-    const v = sym.version;
-    if (want) {
-      if (v !== undefined) {
-        // A different version is refused unless the definition is the base/unversioned one and neither side is hidden.
-        const defHash = v.index <= 1 ? 0 : 1;
-        const same = v.name === want.name;
-        if (!same && (want.hidden || defHash !== 0 || v.hidden)) continue;
-      }
-      return sym;
-    }
-    if (v !== undefined && v.index >= 3) {
-      if (!v.hidden && numVersions++ === 0) versioned = sym;
-      continue;
-    }
-    return sym;
+    const w = verdict(sym.value, sym.shndx, sym.type, sym.bind, sym.version, want, pltClass);
+    if (w === TAKE) return sym;
+    if (w === ONLY_IF_ALONE && numVersions++ === 0) versioned = sym;
   }
   return numVersions === 1 ? versioned : undefined;
 }
@@ -167,6 +187,8 @@ export const REF = {
 export interface RefTable {
   readonly count: number;
   readonly names: readonly string[];
+  /** The .dynsym index of each reference's symbol. */
+  readonly syms: Int32Array;
   readonly wants: readonly (WantedVersion | undefined)[];
   /** {@link REF} bits per reference. */
   readonly flags: Uint8Array;
@@ -186,6 +208,7 @@ export function buildRefTable(elf: ElfFile): RefTable {
   const names: string[] = [];
   const wants: (WantedVersion | undefined)[] = [];
   const flags: number[] = [];
+  const syms: number[] = [];
   const t = elf.symbolTable;
   // One reference per (symbol, class): a bit per class for each symbol.
   const seenSym = new Uint8Array(t.count);
@@ -227,6 +250,7 @@ export function buildRefTable(elf: ElfFile): RefTable {
     } else seen.set(name, k);
     if (isProtected) (protectedSyms ??= new Map()).set(k, t.at(si));
     names.push(name);
+    syms.push(si);
     wants.push(want);
     flags.push(
       (cls === 1 ? REF.PLT : 0) |
@@ -238,6 +262,7 @@ export function buildRefTable(elf: ElfFile): RefTable {
   return {
     count: names.length,
     names,
+    syms: Int32Array.from(syms),
     wants,
     flags: Uint8Array.from(flags),
     protectedSyms: protectedSyms ?? NO_PROTECTED,

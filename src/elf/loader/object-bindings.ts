@@ -1,4 +1,4 @@
-import type { ElfSymbol } from "../parse/index.js";
+import type { ElfSymbol, ElfSymbolTable, ElfSymbolVersion } from "../parse/index.js";
 import type { RefTable, WantedVersion } from "./lookup.js";
 
 // The answers of one object's references in one process, as the symbol
@@ -33,8 +33,14 @@ export abstract class ObjectBindings {
   abstract groups(): BindingGroups;
 }
 
+/** A versioned reference (one with a vn_file) answered by a definition of version `v`, which is none. */
+export const versionlessAnswer = (
+  want: WantedVersion | undefined,
+  v: ElfSymbolVersion | undefined,
+): boolean => want?.file !== undefined && v?.name === undefined;
+
 export const answeredUnversioned = (want: WantedVersion | undefined, def: ElfSymbol | undefined) =>
-  want?.file !== undefined && def !== undefined && def.version?.name === undefined;
+  def !== undefined && versionlessAnswer(want, def.version);
 
 /** Bindings held as one answer per reference (the executable, dlopen'ed objects, the scope walk). */
 export class DirectBindings extends ObjectBindings {
@@ -87,7 +93,11 @@ export const NONE = -1;
  */
 export interface MemoEntry {
   readonly rankTo: Int32Array;
-  readonly defs: readonly (ElfSymbol | undefined)[];
+  /** Per reference, the answering definition's index in its file's symbol table (-1: none). */
+  readonly defSyms: Int32Array;
+  /** The answering files' symbol tables, by rank, and the library's own. */
+  readonly rankTables: readonly ElfSymbolTable[];
+  readonly ownTable: ElfSymbolTable;
   readonly byRank: readonly (readonly number[])[];
   readonly own: readonly number[];
   readonly unresolved: readonly number[];
@@ -125,7 +135,13 @@ export class MemoBindings extends ObjectBindings {
   }
 
   definitionOf(k: number): ElfSymbol | undefined {
-    return this.#patches?.get(k) ?? this.#entry.defs[k];
+    const patch = this.#patches?.get(k);
+    if (patch !== undefined) return patch;
+    const e = this.#entry;
+    const s = e.defSyms[k] as number;
+    if (s < 0) return undefined;
+    const r = e.rankTo[k] as number;
+    return (r === OWN ? e.ownTable : (e.rankTables[r] as ElfSymbolTable)).at(s);
   }
 
   groups(): BindingGroups {

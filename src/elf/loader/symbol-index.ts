@@ -1,52 +1,86 @@
-import { hashKey, type ElfFile, type ElfSymbol } from "../parse/index.js";
+import type { ElfFile, ElfSymbol, ElfSymbolTable } from "../parse/index.js";
 import type { LoadedObject } from "./load.js";
-import { buildRefTable, matchIn, matchSyms, REF, type RefTable } from "./lookup.js";
 import {
-  answeredUnversioned,
+  buildRefTable,
+  matchIn,
+  matchSyms,
+  ONLY_IF_ALONE,
+  REF,
+  TAKE,
+  verdict,
+  type RefTable,
+  type WantedVersion,
+} from "./lookup.js";
+import { grow, NameTable } from "./name-table.js";
+import {
   DirectBindings,
   MemoBindings,
   NONE,
   OWN,
+  versionlessAnswer,
   type MemoEntry,
   type ObjectBindings,
 } from "./object-bindings.js";
 
-/** A definition of one name in one file, as the symbol index holds it. */
-interface Definer {
-  readonly id: number;
-  readonly syms: ElfSymbol[];
-}
-
-/** A library's definition matching a reference (check_match). */
-interface Candidate {
-  readonly id: number;
-  readonly def: ElfSymbol;
-}
-
-const NO_CANDIDATES: Candidate[] = [];
-
-/** Per file: its references, each with the definers of its name, and the library memo. */
+/** Per file: its references with their names' ids, what matched them so far, and the library memo. */
 interface IndexedRefs {
   readonly table: RefTable;
-  readonly definers: Definer[][];
-  /** Per reference, the matching definers (NO_CANDIDATES until one matches). */
-  readonly candidates: Candidate[][];
-  /** How many of definers[k] have been matched into candidates[k]. */
-  readonly matched: Uint32Array;
+  /** Per reference, its name's id in the index's {@link NameTable}. */
+  readonly nameIds: Int32Array;
+  /** Per reference, the last definition node matched against it (-1: none yet). */
+  readonly cursor: Int32Array;
+  /** Per reference, its first and last candidate (-1: none), in `cands`. */
+  readonly candHead: Int32Array;
+  readonly candTail: Int32Array;
+  /**
+   * The matching definitions (check_match) found so far, three ints each:
+   * file id, symbol index, the reference's next candidate (-1: last).
+   */
+  cands: Int32Array;
+  candCount: number;
   /** The index generation the candidates were last brought up to. */
   syncedGen: number;
   /** Every file that answers some reference (the union of the candidates), in the order found. */
   readonly answering: Set<number>;
   readonly memo: Map<string, MemoEntry>;
-  byName?: Map<string, number[]>;
+  byNameId?: Map<number, number[]>;
+}
+
+/** The executable's definitions of the names the index knows, by name id. */
+export class MainDefinitions {
+  readonly byId: ReadonlyMap<number, readonly ElfSymbol[]>;
+  readonly #names: NameTable;
+
+  constructor(byId: ReadonlyMap<number, readonly ElfSymbol[]>, names: NameTable) {
+    this.byId = byId;
+    this.#names = names;
+  }
+
+  /** The executable's definitions of `name`, if the index knows the name. */
+  of(name: string): readonly ElfSymbol[] | undefined {
+    if (this.byId.size === 0) return undefined;
+    const id = this.#names.findName(name);
+    return id < 0 ? undefined : this.byId.get(id);
+  }
 }
 
 /** The scope of one process as the index sees it. */
 export interface IndexedScope {
   /** Object indices in search order. */
   readonly order: readonly number[];
-  /** The executable's definitions by name. */
-  readonly mainDefs: ReadonlyMap<string, readonly ElfSymbol[]>;
+  readonly main: MainDefinitions;
+}
+
+/** Stride of a definition node and of a candidate: file id, symbol index, next. */
+const NODE = 3;
+
+/** `a` with room for index `n`, new places set to -1. */
+function room(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
+  if (n < a.length) return a;
+  let b = a;
+  while (n >= b.length) b = grow(b);
+  b.fill(-1, a.length);
+  return b;
 }
 
 /**
@@ -57,13 +91,27 @@ export interface IndexedScope {
  * answers are kept per arrangement of the files that define its names
  * (most processes that load libc arrange them alike), so a sweep looks each
  * up once per arrangement, not once per program.
+ *
+ * Names are interned by a {@link NameTable}, and a definition is a node of
+ * three integers in a list per name (a file's definitions of one name are
+ * neighbours, as a file is added at once): the index decodes no library's
+ * exported names and makes no record for them until one is bound.
  */
 export class SymbolIndex {
   readonly #ids = new WeakMap<ElfFile, number>();
-  readonly #byName = new Map<string, Definer[]>();
+  /** Indexed libraries by id (executables get an id for scopes but are not held). */
+  readonly #files: (ElfFile | undefined)[] = [];
+  #next = 0;
+  readonly #names = new NameTable();
+  /** Definition nodes: file id, symbol index, next node of the same name (-1: last). */
+  #defs = new Int32Array(NODE * 4096);
+  #defCount = 0;
+  /** Per name id, its first and last definition node (-1: none). */
+  #head = new Int32Array(4096).fill(-1);
+  #tail = new Int32Array(4096).fill(-1);
   /**
-   * A bit per hashKey() (its low 24 bits) of every name in #byName: one
-   * array read rules a name out. 2 MiB; a few percent of bits are set.
+   * A bit per hashKey() (its low 24 bits) of every name the index knows:
+   * one array read rules a name out. 2 MiB; a few percent of bits are set.
    */
   readonly #hashBits = new Uint32Array(1 << 19);
   readonly #refs = new WeakMap<ElfFile, IndexedRefs>();
@@ -71,7 +119,6 @@ export class SymbolIndex {
   #posGen: Int32Array = new Int32Array(256);
   #pos: Int32Array = new Int32Array(256);
   #gen = 0;
-  #next = 0;
   /** Bumped whenever a library is added: candidates may have grown. */
   #libGen = 0;
 
@@ -81,13 +128,22 @@ export class SymbolIndex {
     id = this.#next++;
     this.#ids.set(elf, id);
     if (id >= this.#pos.length) {
-      const grow = (a: Int32Array): Int32Array => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
       this.#pos = grow(this.#pos);
       this.#posGen = grow(this.#posGen);
+    }
+    return id;
+  }
+
+  /** The id of symbol `i`'s name in `t`, made (and marked in #hashBits) if new. */
+  #nameId(t: ElfSymbolTable, i: number): number {
+    const key = t.hashKeyAt(i);
+    const known = this.#names.count;
+    const id = this.#names.intern(t, i, key);
+    if (id === known) {
+      this.#head = room(this.#head, id);
+      this.#tail = room(this.#tail, id);
+      const k = key & 0xffffff;
+      this.#hashBits[k >>> 5] = (this.#hashBits[k >>> 5] as number) | (1 << (k & 31));
     }
     return id;
   }
@@ -102,43 +158,41 @@ export class SymbolIndex {
     if (this.#indexed.has(elf)) return;
     this.#indexed.add(elf);
     this.#libGen++;
-    const id = this.idOf(elf);
+    const file = this.idOf(elf);
+    this.#files[file] = elf;
     const t = elf.symbolTable;
     for (let i = 0; i < t.count; i++) {
       if (!t.isDefinitionAt(i)) continue;
-      const s = t.at(i);
-      const list = this.#definersOf(s.name);
-      // A file's definitions are added together: its entry, if any, is last.
-      const last = list[list.length - 1];
-      if (last !== undefined && last.id === id) last.syms.push(s);
-      else list.push({ id, syms: [s] });
+      const name = this.#nameId(t, i);
+      const n = this.#defCount++;
+      if (NODE * n >= this.#defs.length) this.#defs = grow(this.#defs);
+      const defs = this.#defs;
+      defs[NODE * n] = file;
+      defs[NODE * n + 1] = i;
+      defs[NODE * n + 2] = -1;
+      const last = this.#tail[name] as number;
+      if (last < 0) this.#head[name] = n;
+      else defs[NODE * last + 2] = n;
+      this.#tail[name] = n;
     }
-  }
-
-  #definersOf(name: string): Definer[] {
-    let list = this.#byName.get(name);
-    if (!list) {
-      this.#byName.set(name, (list = []));
-      const k = hashKey(name) & 0xffffff;
-      this.#hashBits[k >>> 5] = (this.#hashBits[k >>> 5] as number) | (1 << (k & 31));
-    }
-    return list;
   }
 
   refsOf(elf: ElfFile): IndexedRefs {
     let r = this.#refs.get(elf);
     if (r) return r;
     const table = buildRefTable(elf);
-    const definers: Definer[][] = [];
-    for (const name of table.names) {
-      // Kept even when empty: files indexed later add to the same list.
-      definers.push(this.#definersOf(name));
-    }
+    const t = elf.symbolTable;
+    // Names nothing defines yet are interned too: files indexed later may.
+    const nameIds = new Int32Array(table.count);
+    for (let k = 0; k < table.count; k++) nameIds[k] = this.#nameId(t, table.syms[k] as number);
     r = {
       table,
-      definers,
-      candidates: new Array<Candidate[]>(table.count).fill(NO_CANDIDATES),
-      matched: new Uint32Array(table.count),
+      nameIds,
+      cursor: new Int32Array(table.count).fill(-1),
+      candHead: new Int32Array(table.count).fill(-1),
+      candTail: new Int32Array(table.count).fill(-1),
+      cands: new Int32Array(NODE * Math.max(4, table.count)),
+      candCount: 0,
       syncedGen: -1,
       answering: new Set(),
       memo: new Map(),
@@ -153,23 +207,24 @@ export class SymbolIndex {
    * are known ({@link refsOf} for every object first). Node or GCC's
    * lto-dump export tens of thousands of symbols no library asks for.
    */
-  mainDefinitions(main: ElfFile): Map<string, ElfSymbol[]> {
-    const m = new Map<string, ElfSymbol[]>();
+  mainDefinitions(main: ElfFile): MainDefinitions {
+    const m = new Map<number, ElfSymbol[]>();
     const t = main.symbolTable;
     const bits = this.#hashBits;
     for (let i = 0; i < t.count; i++) {
       // The name's hash (the GNU hash chains hold it) rules out most names undecoded.
       if (!t.isDefinitionAt(i)) continue;
-      const k = t.hashKeyAt(i) & 0xffffff;
+      const key = t.hashKeyAt(i);
+      const k = key & 0xffffff;
       if (((bits[k >>> 5] as number) & (1 << (k & 31))) === 0) continue;
-      const name = t.nameAt(i);
-      if (!this.#byName.has(name)) continue;
+      const id = this.#names.find(t, i, key);
+      if (id < 0) continue;
       const s = t.at(i);
-      const list = m.get(name);
+      const list = m.get(id);
       if (list) list.push(s);
-      else m.set(name, [s]);
+      else m.set(id, [s]);
     }
-    return m;
+    return new MainDefinitions(m, this.#names);
   }
 
   /** Makes `order` (object indices, in search order) the current scope. */
@@ -189,27 +244,47 @@ export class SymbolIndex {
     return this.#posGen[id] === this.#gen ? (this.#pos[id] as number) : -1;
   }
 
-  /** Matches reference `k` against definers indexed since it was last asked. */
+  /**
+   * Matches reference `k` against the definitions of its name indexed
+   * since it was last asked, a file's run of them at a time (do_lookup_x
+   * over one object): each file's match becomes a candidate.
+   */
   #sync(r: IndexedRefs, k: number): void {
-    const definers = r.definers[k] as Definer[];
-    for (let d = r.matched[k] as number; d < definers.length; d++) {
-      const e = definers[d] as Definer;
-      const def = matchSyms(e.syms, r.table.wants[k], false);
-      if (def) {
-        if (r.candidates[k] === NO_CANDIDATES) r.candidates[k] = [];
-        (r.candidates[k] as Candidate[]).push({ id: e.id, def });
-        r.answering.add(e.id);
-      }
+    const defs = this.#defs;
+    const want = r.table.wants[k];
+    const cursor = r.cursor[k] as number;
+    let n = (cursor < 0 ? this.#head[r.nameIds[k] as number] : defs[NODE * cursor + 2]) as number;
+    while (n >= 0) {
+      const file = defs[NODE * n] as number;
+      const t = (this.#files[file] as ElfFile).symbolTable;
+      const [sym, last] = matchRun(t, defs, n, want);
+      if (sym >= 0) this.#addCandidate(r, k, file, sym);
+      r.cursor[k] = last;
+      n = defs[NODE * last + 2] as number;
     }
-    r.matched[k] = definers.length;
   }
 
-  /** The library definer of reference `k` earliest in the current scope (the executable aside). */
-  #best(r: IndexedRefs, k: number): Candidate | undefined {
+  #addCandidate(r: IndexedRefs, k: number, file: number, sym: number): void {
+    const c = r.candCount++;
+    if (NODE * c >= r.cands.length) r.cands = grow(r.cands);
+    const cands = r.cands;
+    cands[NODE * c] = file;
+    cands[NODE * c + 1] = sym;
+    cands[NODE * c + 2] = -1;
+    const tail = r.candTail[k] as number;
+    if (tail < 0) r.candHead[k] = c;
+    else cands[NODE * tail + 2] = c;
+    r.candTail[k] = c;
+    r.answering.add(file);
+  }
+
+  /** The library candidate of reference `k` earliest in the current scope (the executable aside), or -1. */
+  #best(r: IndexedRefs, k: number): number {
+    const cands = r.cands;
     let best = -1;
-    let found: Candidate | undefined;
-    for (const c of r.candidates[k] as Candidate[]) {
-      const p = this.position(c.id);
+    let found = -1;
+    for (let c = r.candHead[k] as number; c >= 0; c = cands[NODE * c + 2] as number) {
+      const p = this.position(cands[NODE * c] as number);
       // Position 0 (the executable, as a library elsewhere) is asked first, apart.
       if (p <= 0 || (best >= 0 && p >= best)) continue;
       best = p;
@@ -218,18 +293,29 @@ export class SymbolIndex {
     return found;
   }
 
+  /** The definition candidate `c` of `r` names, as a record. */
+  #candidateSymbol(r: IndexedRefs, c: number): ElfSymbol {
+    const file = this.#files[r.cands[NODE * c] as number] as ElfFile;
+    return file.symbolTable.at(r.cands[NODE * c + 1] as number);
+  }
+
   /** Every reference of `o` answered in the current scope, one by one. */
   bindDirect(o: LoadedObject, scope: IndexedScope): ObjectBindings {
     const r = this.refsOf(o.elf);
     const t = r.table;
+    const main = scope.main.byId;
     const to = new Int32Array(t.count).fill(-1);
     const defs = new Array<ElfSymbol | undefined>(t.count).fill(undefined);
     for (let k = 0; k < t.count; k++) {
       const f = t.flags[k] as number;
       const want = t.wants[k];
-      const name = t.names[k] as string;
       if (f & REF.OWN_FIRST) {
-        const def = matchIn(o.elf, name, want, (f & REF.PLT) !== 0 && o.index === 0);
+        const def = matchIn(
+          o.elf,
+          t.names[k] as string,
+          want,
+          (f & REF.PLT) !== 0 && o.index === 0,
+        );
         if (def) {
           to[k] = o.index;
           defs[k] = def;
@@ -238,7 +324,7 @@ export class SymbolIndex {
       }
       // The executable comes first in every scope (but not for COPY relocations).
       if (!(f & REF.COPY)) {
-        const mine = scope.mainDefs.get(name);
+        const mine = main.get(r.nameIds[k] as number);
         const def = mine === undefined ? undefined : matchSyms(mine, want, (f & REF.PLT) !== 0);
         if (def) {
           to[k] = 0;
@@ -248,9 +334,9 @@ export class SymbolIndex {
       }
       this.#sync(r, k);
       const c = this.#best(r, k);
-      if (c) {
-        to[k] = scope.order[this.position(c.id)] as number;
-        defs[k] = c.def;
+      if (c >= 0) {
+        to[k] = scope.order[this.position(r.cands[NODE * c] as number)] as number;
+        defs[k] = this.#candidateSymbol(r, c);
       }
     }
     return new DirectBindings(o.index, t, to, defs);
@@ -291,32 +377,49 @@ export class SymbolIndex {
   #memoEntry(r: IndexedRefs, o: LoadedObject, ids: readonly number[]): MemoEntry {
     const t = r.table;
     const rankOf = new Map(ids.map((id, rank) => [id, rank]));
+    const rankTables = ids.map((id) => (this.#files[id] as ElfFile).symbolTable);
     const rankTo = new Int32Array(t.count).fill(NONE);
-    const defs = new Array<ElfSymbol | undefined>(t.count).fill(undefined);
+    const defSyms = new Int32Array(t.count).fill(-1);
     const byRank: number[][] = ids.map(() => []);
     const own: number[] = [];
     const unresolved: number[] = [];
     const unversioned: number[] = [];
     for (let k = 0; k < t.count; k++) {
       const f = t.flags[k] as number;
-      let def: ElfSymbol | undefined;
-      if (f & REF.OWN_FIRST) def = matchIn(o.elf, t.names[k] as string, t.wants[k], false);
-      if (def) {
-        rankTo[k] = OWN;
-        own.push(k);
-      } else {
-        const c = this.#best(r, k);
-        if (c) {
-          const rank = rankOf.get(c.id) as number;
-          rankTo[k] = rank;
-          (byRank[rank] as number[]).push(k);
-          def = c.def;
-        } else unresolved.push(k);
+      const want = t.wants[k];
+      if (f & REF.OWN_FIRST) {
+        const def = matchIn(o.elf, t.names[k] as string, want, false);
+        if (def) {
+          rankTo[k] = OWN;
+          defSyms[k] = def.index;
+          own.push(k);
+          if (versionlessAnswer(want, def.version)) unversioned.push(k);
+          continue;
+        }
       }
-      defs[k] = def;
-      if (answeredUnversioned(t.wants[k], def)) unversioned.push(k);
+      const c = this.#best(r, k);
+      if (c < 0) {
+        unresolved.push(k);
+        continue;
+      }
+      const rank = rankOf.get(r.cands[NODE * c] as number) as number;
+      const sym = r.cands[NODE * c + 1] as number;
+      rankTo[k] = rank;
+      defSyms[k] = sym;
+      (byRank[rank] as number[]).push(k);
+      if (versionlessAnswer(want, (rankTables[rank] as ElfSymbolTable).versionAt(sym)))
+        unversioned.push(k);
     }
-    return { rankTo, defs, byRank, own, unresolved, unversioned };
+    return {
+      rankTo,
+      defSyms,
+      rankTables,
+      ownTable: o.elf.symbolTable,
+      byRank,
+      own,
+      unresolved,
+      unversioned,
+    };
   }
 
   /** The references of `r` the executable answers (it precedes every library). */
@@ -326,7 +429,7 @@ export class SymbolIndex {
     scope: IndexedScope,
   ): Map<number, ElfSymbol> | undefined {
     const t = r.table;
-    const main = scope.mainDefs;
+    const main = scope.main.byId;
     if (main.size === 0 || t.count === 0) return undefined;
     let patches: Map<number, ElfSymbol> | undefined;
     const tryRef = (k: number, syms: readonly ElfSymbol[]): void => {
@@ -336,25 +439,62 @@ export class SymbolIndex {
       if (def) (patches ??= new Map()).set(k, def);
     };
     if (main.size < t.count) {
-      if (!r.byName) {
-        r.byName = new Map();
-        t.names.forEach((n, k) => {
-          const list = r.byName?.get(n);
+      let byNameId = r.byNameId;
+      if (!byNameId) {
+        byNameId = r.byNameId = new Map();
+        for (let k = 0; k < t.count; k++) {
+          const id = r.nameIds[k] as number;
+          const list = byNameId.get(id);
           if (list) list.push(k);
-          else r.byName?.set(n, [k]);
-        });
+          else byNameId.set(id, [k]);
+        }
       }
-      const byName = r.byName;
-      main.forEach((syms, name) => {
-        const ks = byName.get(name);
+      for (const [id, syms] of main) {
+        const ks = byNameId.get(id);
         if (ks) for (const k of ks) tryRef(k, syms);
-      });
+      }
     } else {
       for (let k = 0; k < t.count; k++) {
-        const syms = main.get(t.names[k] as string);
+        const syms = main.get(r.nameIds[k] as number);
         if (syms) tryRef(k, syms);
       }
     }
     return patches;
   }
+}
+
+/**
+ * do_lookup_x over one file: its definitions of one name, the run of
+ * nodes from `n` on with `n`'s file id, tested as {@link matchSyms} tests
+ * records. Returns the matching symbol's index (-1: none) and the run's
+ * last node.
+ */
+function matchRun(
+  t: ElfSymbolTable,
+  defs: Int32Array,
+  n: number,
+  want: WantedVersion | undefined,
+): [sym: number, last: number] {
+  const file = defs[NODE * n];
+  let versioned = -1;
+  let numVersions = 0;
+  let taken = -1;
+  let last = n;
+  for (let m = n; m >= 0 && defs[NODE * m] === file; m = defs[NODE * m + 2] as number) {
+    last = m;
+    if (taken >= 0) continue;
+    const s = defs[NODE * m + 1] as number;
+    const w = verdict(
+      t.valueAt(s),
+      t.shndxAt(s),
+      t.typeAt(s),
+      t.bindAt(s),
+      t.versionAt(s),
+      want,
+      false,
+    );
+    if (w === TAKE) taken = s;
+    else if (w === ONLY_IF_ALONE && numVersions++ === 0) versioned = s;
+  }
+  return [taken >= 0 ? taken : numVersions === 1 ? versioned : -1, last];
 }

@@ -105,6 +105,21 @@ export class SymbolTable implements ElfSymbolTable {
     return (this.nameHashAt(i) | 1) & HASH_KEY_MASK;
   }
 
+  sameName(i: number, other: ElfSymbolTable, j: number): boolean {
+    if (!(other instanceof SymbolTable)) return this.nameAt(i) === other.nameAt(j);
+    const a = this.#strs;
+    const b = other.#strs;
+    let p = this.#start(i);
+    let q = other.#start(j);
+    // The null symbol's name is empty whatever its offset points at.
+    if (p < 0 || q < 0) return (p < 0 ? 0 : a[p]) === 0 && (q < 0 ? 0 : b[q]) === 0;
+    for (; ; p++, q++) {
+      const c = a[p] as number;
+      if (c !== b[q]) return false;
+      if (c === 0) return true;
+    }
+  }
+
   shndxAt(i: number): number {
     return this.#c.shndx[i] as number;
   }

@@ -205,6 +205,8 @@ export interface ElfSymbolTable {
   nameHashAt(i: number): number;
   /** hashKey() of the name: read from the GNU hash chains where they hold it, else from its bytes. */
   hashKeyAt(i: number): number;
+  /** Whether symbol `i`'s name equals symbol `j`'s of `other`, compared without decoding either. */
+  sameName(i: number, other: ElfSymbolTable, j: number): boolean;
   shndxAt(i: number): number;
   valueAt(i: number): number;
   /** st_info & 0xf: see STT. */
