@@ -2,7 +2,7 @@ import {
   bindingAt,
   bindProcessCompact,
   checkVersions,
-  definitions,
+  definitionsOf,
   REF,
   toBindings,
   type Binding,
@@ -111,9 +111,7 @@ function categoryOf(symbol: string, winner: LoadedObject): Interposition["catego
 }
 
 function typeOfDefinition(elf: ElfFile, symbol: string): Interposition["symbolType"] {
-  const s = definitions(elf)
-    .get(symbol)
-    ?.find((x) => x.shndx !== 0);
+  const s = definitionsOf(elf, symbol).find((x) => x.shndx !== 0);
   if (!s) return "other";
   return s.type === STT.FUNC || s.type === STT.GNU_IFUNC
     ? "function"
@@ -124,7 +122,7 @@ function typeOfDefinition(elf: ElfFile, symbol: string): Interposition["symbolTy
 
 /** Does `elf` define `symbol` (any version) as an exported, callable or data definition? */
 function defines(elf: ElfFile, symbol: string, version: string | undefined): boolean {
-  return (definitions(elf).get(symbol) ?? []).some(
+  return definitionsOf(elf, symbol).some(
     (s) =>
       s.shndx !== 0 &&
       (s.bind === 1 || s.bind === 2 || s.bind === 10) &&

@@ -4,7 +4,7 @@ import { matchIn, matchSyms, REF, type RefTable, type WantedVersion } from "./lo
 import { DirectBindings, type ObjectBindings } from "./object-bindings.js";
 import { SymbolIndex, type IndexedScope, type MainDefinitions } from "./symbol-index.js";
 
-export { definitions, elfHash, REF, type RefTable } from "./lookup.js";
+export { definitionsOf, elfHash, REF, type RefTable } from "./lookup.js";
 export { ObjectBindings, type BindingGroups } from "./object-bindings.js";
 
 /** One symbol reference and the definition glibc binds it to. */

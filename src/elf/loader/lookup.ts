@@ -1,5 +1,6 @@
 import {
   EM,
+  hashKey,
   STB,
   STT,
   STV,
@@ -57,22 +58,46 @@ function relocClass(machine: number, type: number): 0 | 1 | 2 {
   return copy ? 2 : plt ? 1 : 0;
 }
 
-/** Each object's exported definitions by name (the work of its hash table). */
-const definitionIndex = new WeakMap<ElfFile, Map<string, ElfSymbol[]>>();
-export function definitions(elf: ElfFile): Map<string, ElfSymbol[]> {
-  let m = definitionIndex.get(elf);
-  if (m) return m;
-  m = new Map();
+/**
+ * Per file, its definitions (what a hash table holds for lookups) by
+ * hashKey(): open addressing over symbol indices + 1, built on first use
+ * from the keys the GNU hash chains hold, no name decoded.
+ */
+const definitionSlots = new WeakMap<ElfFile, Int32Array>();
+
+function slotsOf(elf: ElfFile): Int32Array {
+  let slots = definitionSlots.get(elf);
+  if (slots) return slots;
   const t = elf.symbolTable;
+  let size = 16;
+  while (size < 2 * t.count) size *= 2;
+  slots = new Int32Array(size);
+  const mask = size - 1;
   for (let i = 0; i < t.count; i++) {
     if (!t.isDefinitionAt(i)) continue;
-    const s = t.at(i);
-    const list = m.get(s.name);
-    if (list) list.push(s);
-    else m.set(s.name, [s]);
+    let s = t.hashKeyAt(i) & mask;
+    while (slots[s] !== 0) s = (s + 1) & mask;
+    slots[s] = i + 1;
   }
-  definitionIndex.set(elf, m);
-  return m;
+  definitionSlots.set(elf, slots);
+  return slots;
+}
+
+const NO_SYMBOLS: readonly ElfSymbol[] = [];
+
+/** `elf`'s exported definitions of `name`, in symbol-table order (the work of its hash table). */
+export function definitionsOf(elf: ElfFile, name: string): readonly ElfSymbol[] {
+  const slots = slotsOf(elf);
+  const t = elf.symbolTable;
+  const key = hashKey(name);
+  const mask = slots.length - 1;
+  let out: ElfSymbol[] | undefined;
+  // A name's definitions share its home slot, so the probe meets them in insertion (table) order.
+  for (let s = key & mask; slots[s] !== 0; s = (s + 1) & mask) {
+    const i = (slots[s] as number) - 1;
+    if (t.hashKeyAt(i) === key && t.nameIs(i, name)) (out ??= []).push(t.at(i));
+  }
+  return out ?? NO_SYMBOLS;
 }
 
 /** The version hash of the ELF gABI (the one verdef/vernaux store). */
@@ -157,8 +182,7 @@ export function matchIn(
   want: WantedVersion | undefined,
   pltClass: boolean,
 ): ElfSymbol | undefined {
-  const cands = definitions(elf).get(name);
-  return cands === undefined ? undefined : matchSyms(cands, want, pltClass);
+  return matchSyms(definitionsOf(elf, name), want, pltClass);
 }
 
 /** The version a relocation's symbol asks for (l_versions[ndx] with a non-zero hash). */

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { hashKey, parseElf, type ElfSymbolTable } from "../parse/index.js";
+import { definitionsOf } from "./lookup.js";
 import { NameTable } from "./name-table.js";
 
 const FIXTURES = new URL("../../../src/elf/parse/fixtures/", import.meta.url);
@@ -96,4 +97,34 @@ test("interning every fixture's symbols gives one id per distinct name", () => {
     }
   }
   assert.equal(table.count, byName.size);
+});
+
+test("nameIs and definitionsOf answer as decoded names would, on every fixture", () => {
+  let asked = 0;
+  for (const arch of ARCHES) {
+    for (const file of ["libfix.so.1", "fixprog"]) {
+      const elf = parseElf(readFileSync(new URL(`${arch}/${file}`, FIXTURES)), { file });
+      const t = elf.symbolTable;
+      const names = new Set<string>();
+      for (let i = 0; i < t.count; i++) {
+        const name = t.nameAt(i);
+        names.add(name);
+        for (const other of [name, `${name}x`, name.slice(0, -1), `x${name}`, ""]) {
+          assert.equal(
+            t.nameIs(i, other),
+            other === name,
+            `${arch}/${file}[${i}] ${name} ~ ${other}`,
+          );
+        }
+      }
+      for (const name of [...names, "no_such_symbol"]) {
+        const expected = elf.dynamicSymbols.filter(
+          (s, i) => s.name === name && t.isDefinitionAt(i),
+        );
+        assert.deepEqual(definitionsOf(elf, name), expected, `${arch}/${file}: ${name}`);
+        asked++;
+      }
+    }
+  }
+  assert.ok(asked > 100, `${asked} names asked`);
 });

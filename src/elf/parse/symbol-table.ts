@@ -105,6 +105,16 @@ export class SymbolTable implements ElfSymbolTable {
     return (this.nameHashAt(i) | 1) & HASH_KEY_MASK;
   }
 
+  nameIs(i: number, name: string): boolean {
+    const b = this.#strs;
+    const start = this.#start(i);
+    if (start < 0) return name === "";
+    const n = name.length;
+    if (start + n >= b.length || b[start + n] !== 0) return false;
+    for (let p = 0; p < n; p++) if (b[start + p] !== name.charCodeAt(p)) return false;
+    return true;
+  }
+
   sameName(i: number, other: ElfSymbolTable, j: number): boolean {
     if (!(other instanceof SymbolTable)) return this.nameAt(i) === other.nameAt(j);
     const a = this.#strs;

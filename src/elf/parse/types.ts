@@ -205,6 +205,8 @@ export interface ElfSymbolTable {
   nameHashAt(i: number): number;
   /** hashKey() of the name: read from the GNU hash chains where they hold it, else from its bytes. */
   hashKeyAt(i: number): number;
+  /** Whether symbol `i`'s name is `name` (its characters are bytes), compared without decoding it. */
+  nameIs(i: number, name: string): boolean;
   /** Whether symbol `i`'s name equals symbol `j`'s of `other`, compared without decoding either. */
   sameName(i: number, other: ElfSymbolTable, j: number): boolean;
   shndxAt(i: number): number;
