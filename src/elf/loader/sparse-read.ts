@@ -3,8 +3,15 @@ import { DEFAULT_MAX_READ, TlsDoctorError, type HostView } from "../../core/inde
 /** Largest file a {@link ScratchBuffer} holds; larger ones get their own buffer. */
 const SCRATCH_MAX = 32 * 1024 * 1024;
 
-/** Files up to this size are read whole: one read beats a dozen small ones. */
-export const SPARSE_ABOVE = 4 * 1024 * 1024;
+/**
+ * Files up to this size are read whole. Above it, the five to seven reads
+ * of a sparse read cost less than copying the code (measured on /usr/bin
+ * and /usr/sbin, BENCHMARKS.md).
+ */
+export const SPARSE_ABOVE = 64 * 1024;
+
+/** Ranges to read this close together are read as one. */
+const MERGE_GAP = 16 * 1024;
 
 const PT_DYNAMIC = 2;
 const PT_INTERP = 3;
@@ -57,7 +64,7 @@ export class ScratchBuffer {
  * The bytes of an ELF file as parseElf needs them: for a large file only
  * the headers, the program and section header tables, the PT_DYNAMIC,
  * PT_INTERP and note segments and every section except code, data,
- * .symtab and init arrays are read; the rest of the buffer stays zero
+ * .symtab and init arrays are read, neighbours merged into one read; the rest of the buffer stays zero
  * (the allocation is lazily backed by the kernel, so untouched pages cost
  * nothing). A 90 MB node binary then costs a few MB of reads instead of
  * all of it. Anything unusual (no section headers, extended numbering, a
@@ -118,25 +125,51 @@ export function readElfBytes(
     if (phentsize < (is64 ? 56 : 32) || shentsize < (is64 ? 64 : 40)) return whole();
     fill(phoff, phentsize * phnum);
     fill(shoff, shentsize * shnum);
+    // The ranges the model reads, merged where they touch or nearly do:
+    // one read of the run from .interp to .rela.plt instead of one per
+    // section (a read costs more than the few kilobytes between them).
+    const ranges: number[] = [];
+    const want = (offset: number, length: number): void => {
+      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length)) return;
+      if (offset < 0 || length <= 0 || offset >= f.size) return;
+      ranges.push(offset, Math.min(offset + length, f.size));
+    };
     for (let i = 0; i < phnum; i++) {
       const p = phoff + i * phentsize;
       if (p + phentsize > f.size) break;
       const type = u32(p);
       if (type !== PT_DYNAMIC && type !== PT_INTERP && type !== PT_NOTE && type !== PT_GNU_PROPERTY)
         continue;
-      const off = addr(p + (is64 ? 8 : 4));
-      const filesz = addr(p + (is64 ? 32 : 16));
-      fill(off, filesz);
+      want(addr(p + (is64 ? 8 : 4)), addr(p + (is64 ? 32 : 16)));
     }
     for (let i = 0; i < shnum; i++) {
       const s = shoff + i * shentsize;
       if (s + shentsize > f.size) break;
       const type = u32(s + 4);
       if (SKIPPED_SECTIONS.has(type)) continue;
-      fill(addr(s + (is64 ? 24 : 16)), addr(s + (is64 ? 32 : 20)));
+      want(addr(s + (is64 ? 24 : 16)), addr(s + (is64 ? 32 : 20)));
     }
+    for (const [start, end] of mergeRanges(ranges, MERGE_GAP)) fill(start, end - start);
     return buf;
   } finally {
     f.close();
   }
+}
+
+/**
+ * `ranges` (start, end pairs) sorted and merged where they overlap or lie
+ * within `gap` bytes of each other.
+ */
+export function mergeRanges(ranges: readonly number[], gap: number): [number, number][] {
+  const pairs: [number, number][] = [];
+  for (let i = 0; i + 1 < ranges.length; i += 2)
+    pairs.push([ranges[i] as number, ranges[i + 1] as number]);
+  pairs.sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const [start, end] of pairs) {
+    const last = out[out.length - 1];
+    if (last && start <= last[1] + gap) last[1] = Math.max(last[1], end);
+    else out.push([start, end]);
+  }
+  return out;
 }
