@@ -83,10 +83,10 @@ export async function parallelSweep(
 ): Promise<SweepSummary[]> {
   const script = workerScript();
   // Each worker parses the shared libraries again and builds its own symbol
-  // index, and V8's collector already keeps a second core busy: on 2 cores
-  // one thread is faster (1.68 s against 2.16 s with 2 workers for /usr/bin
-  // + /usr/sbin, BENCHMARKS.md). So a worker per two cores unless the
-  // caller (--jobs) says otherwise.
+  // index, and two sweeps at once on this 2-vCPU machine each run at ~0.55
+  // of their speed alone: one thread is faster (1.37 s against 1.80 s with
+  // 2 workers for /usr/bin + /usr/sbin, BENCHMARKS.md). So a worker per two
+  // cores unless the caller (--jobs) says otherwise.
   const wanted = workers ?? Math.floor(availableParallelism() / 2);
   const n = Math.min(wanted, 64, Math.floor(files.length / MIN_FILES_PER_WORKER));
   if (script === undefined || n < 2) {
