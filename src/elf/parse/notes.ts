@@ -1,3 +1,4 @@
+import { Buffer } from "node:buffer";
 import { ElfError } from "./errors.js";
 import { PT, SHT } from "./header.js";
 import { EM } from "./machines.js";
@@ -38,10 +39,12 @@ function readNoteRange(
   v.need(offset, size, `${source} (${size} bytes at offset ${offset})`);
   const out: ElfNote[] = [];
   let o = offset;
+  // need() above covers [offset, end): fields are read unchecked, and a
+  // field name is built only for an error.
   while (o + 12 <= end) {
-    const namesz = v.u32(o, `${source}.namesz`);
-    const descsz = v.u32(o + 4, `${source}.descsz`);
-    const type = v.u32(o + 8, `${source}.type`);
+    const namesz = v.u32At(o);
+    const descsz = v.u32At(o + 4);
+    const type = v.u32At(o + 8);
     const nameAt = o + 12;
     const descAt = align(nameAt + namesz, a);
     const next = align(descAt + descsz, a);
@@ -52,14 +55,15 @@ function readNoteRange(
         `note at offset ${o} (namesz ${namesz}, descsz ${descsz}) runs past the end of ${source} at ${end}`,
       );
     }
+    // The name lies before the descriptor, so inside the checked range.
     let name = "";
-    for (let i = 0; i < namesz; i++) {
-      const c = v.u8(nameAt + i, `${source}.name`);
+    for (let i = nameAt; i < nameAt + namesz; i++) {
+      const c = v.bytes[i] as number;
       if (c === 0) break;
       name += String.fromCharCode(c);
     }
     // A copy: a window would keep the whole file's bytes alive with the model.
-    out.push({ source, name, type, desc: v.slice(descAt, descsz, `${source}.desc`).slice() });
+    out.push({ source, name, type, desc: v.bytes.slice(descAt, descAt + descsz) });
     o = next;
   }
   return out;
@@ -100,7 +104,7 @@ export function readNotes(
 }
 
 const hex = (b: Uint8Array): string =>
-  Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  Buffer.from(b.buffer, b.byteOffset, b.length).toString("hex");
 
 function u32(desc: Uint8Array, at: number, littleEndian: boolean): number {
   return new DataView(desc.buffer, desc.byteOffset, desc.byteLength).getUint32(at, littleEndian);
