@@ -245,6 +245,8 @@ export function analyseProcess(
 
   const interpositions: Interposition[] = [];
   const undefinedSymbols: UndefinedReference[] = [];
+  // Per object, the from + 1 of the referencing object whose closure it was last found in.
+  const inClosure = new Int32Array(objects.length);
   for (const ob of compact.objects) {
     const from = objects[ob.from] as LoadedObject;
     const { names, wants, flags } = ob.refs;
@@ -264,14 +266,15 @@ export function analyseProcess(
     // versioned references answered by an unversioned definition. An
     // object's answers to itself never are.
     const closure = closureOf(objects, ob.from);
-    const own = new Set(closure);
+    const stamp = ob.from + 1;
+    for (const i of closure) inClosure[i] = stamp;
     const suspects: number[] = [];
-    g.byTarget.forEach((ks, to) => {
-      if (to !== ob.from && !own.has(to)) suspects.push(...ks);
+    g.forEachTarget((to, ks) => {
+      if (to !== ob.from && inClosure[to] !== stamp) suspects.push(...ks);
     });
     for (const k of g.unversioned) {
       const to = ob.targetOf(k);
-      if (to !== ob.from && own.has(to)) suspects.push(k);
+      if (to !== ob.from && inClosure[to] === stamp) suspects.push(k);
     }
     suspects.sort((a, b) => a - b);
     for (const k of suspects) {

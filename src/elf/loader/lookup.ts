@@ -237,8 +237,14 @@ export function buildRefTable(elf: ElfFile): RefTable {
   // One reference per (symbol, class): a bit per class for each symbol.
   const seenSym = new Uint8Array(t.count);
   // Two symbols with one name and version (rare) are one reference too:
-  // the first reference of each name, or all of them after a second.
-  const seen = new Map<string, number | number[]>();
+  // the references so far, by the hash keys of their names (open
+  // addressing: k + 1 per slot), compared by name bytes where keys agree.
+  let size = 16;
+  // At most one reference per relocation, and per symbol and class: never full.
+  while (size < 2 * Math.min(elf.relocations.symbols.length, 3 * t.count)) size *= 2;
+  const slots = new Int32Array(size);
+  const keys: number[] = [];
+  const mask = size - 1;
   const wantOf = new Map<ElfSymbolVersion, WantedVersion | undefined>();
   const symbolic = elf.dynamic?.symbolic === true;
   let protectedSyms: Map<number, ElfSymbol> | undefined;
@@ -262,18 +268,28 @@ export function buildRefTable(elf: ElfFile): RefTable {
       if (wantOf.has(version)) want = wantOf.get(version);
       else wantOf.set(version, (want = wantedVersion(version)));
     }
-    const name = t.nameAt(si);
-    const same = seen.get(name);
+    const key = t.hashKeyAt(si);
+    let slot = key & mask;
+    let dup = false;
+    for (let v = slots[slot] as number; v !== 0; v = slots[slot] as number) {
+      const j = v - 1;
+      if (
+        keys[j] === key &&
+        wants[j]?.name === want?.name &&
+        classOf(flags[j] as number) === cls &&
+        t.sameName(si, t, syms[j] as number)
+      ) {
+        dup = true;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (dup) continue;
     const k = names.length;
-    if (same !== undefined) {
-      const ks = typeof same === "number" ? [same] : same;
-      if (ks.some((j) => wants[j]?.name === want?.name && classOf(flags[j] as number) === cls))
-        continue;
-      ks.push(k);
-      if (typeof same === "number") seen.set(name, ks);
-    } else seen.set(name, k);
+    slots[slot] = k + 1;
+    keys.push(key);
     if (isProtected) (protectedSyms ??= new Map()).set(k, t.at(si));
-    names.push(name);
+    names.push(t.nameAt(si));
     syms.push(si);
     wants.push(want);
     flags.push(

@@ -6,8 +6,12 @@ import type { RefTable, WantedVersion } from "./lookup.js";
 
 /** How one object's references were answered in one process, grouped. */
 export interface BindingGroups {
-  /** Per answering object (index in the process), the references it answers. */
-  readonly byTarget: ReadonlyMap<number, readonly number[]>;
+  /**
+   * Calls `fn` with answering objects (index in the process) and the
+   * references each answers, every answered reference once; an object may
+   * come more than once (the memo's lists are shared and not merged).
+   */
+  forEachTarget(fn: (to: number, ks: readonly number[]) => void): void;
   /** References nothing in scope defines. */
   readonly unresolved: readonly number[];
   /** Versioned references (with a vn_file) answered by an unversioned definition. */
@@ -78,7 +82,11 @@ export class DirectBindings extends ObjectBindings {
       else byTarget.set(to, [k]);
       if (answeredUnversioned(this.refs.wants[k], this.#defs[k])) unversioned.push(k);
     }
-    return (this.#groups = { byTarget, unresolved, unversioned });
+    return (this.#groups = {
+      forEachTarget: (fn) => byTarget.forEach((ks, to) => fn(to, ks)),
+      unresolved,
+      unversioned,
+    });
   }
 }
 
@@ -150,28 +158,29 @@ export class MemoBindings extends ObjectBindings {
     const p = this.#patches;
     const keep = (ks: readonly number[]): readonly number[] =>
       p === undefined ? ks : ks.filter((k) => !p.has(k));
-    // The memo's lists are shared, never changed: a list is copied only
-    // where two land on one object (the library's own answers and its
-    // rank as a definer) and must be merged.
-    const byTarget = new Map<number, readonly number[]>();
-    const add = (to: number, ks: readonly number[]): void => {
-      if (ks.length === 0) return;
-      const list = byTarget.get(to);
-      byTarget.set(to, list ? [...list, ...ks].sort((a, b) => a - b) : ks);
+    // The memo's lists are shared, never changed: without patches from the
+    // executable they are handed out as they are.
+    const from = this.from;
+    const rankObjects = this.#rankObjects;
+    const forEachTarget = (fn: (to: number, ks: readonly number[]) => void): void => {
+      const visit = (to: number, ks: readonly number[]): void => {
+        if (ks.length > 0) fn(to, ks);
+      };
+      visit(from, keep(e.own));
+      for (let r = 0; r < e.byRank.length; r++)
+        visit(rankObjects[r] as number, keep(e.byRank[r] as readonly number[]));
+      if (p !== undefined)
+        visit(
+          0,
+          [...p.keys()].sort((a, b) => a - b),
+        );
     };
-    add(this.from, keep(e.own));
-    for (let r = 0; r < e.byRank.length; r++)
-      add(this.#rankObjects[r] as number, keep(e.byRank[r] as readonly number[]));
     let unversioned = keep(e.unversioned);
     if (p !== undefined) {
-      add(
-        0,
-        [...p.keys()].sort((a, b) => a - b),
-      );
       const extra = [...p].filter(([k, def]) => answeredUnversioned(this.refs.wants[k], def));
       if (extra.length > 0)
         unversioned = [...unversioned, ...extra.map(([k]) => k)].sort((a, b) => a - b);
     }
-    return (this.#groups = { byTarget, unresolved: keep(e.unresolved), unversioned });
+    return (this.#groups = { forEachTarget, unresolved: keep(e.unresolved), unversioned });
   }
 }

@@ -257,10 +257,10 @@ export class SymbolIndex {
     while (n >= 0) {
       const file = defs[NODE * n] as number;
       const t = (this.#files[file] as ElfFile).symbolTable;
-      const [sym, last] = matchRun(t, defs, n, want);
+      const sym = matchRun(t, defs, n, want);
       if (sym >= 0) this.#addCandidate(r, k, file, sym);
-      r.cursor[k] = last;
-      n = defs[NODE * last + 2] as number;
+      r.cursor[k] = runEnd;
+      n = defs[NODE * runEnd + 2] as number;
     }
   }
 
@@ -463,18 +463,21 @@ export class SymbolIndex {
   }
 }
 
+/** Where {@link matchRun} leaves the last node of the run it tested. */
+let runEnd = -1;
+
 /**
  * do_lookup_x over one file: its definitions of one name, the run of
  * nodes from `n` on with `n`'s file id, tested as {@link matchSyms} tests
- * records. Returns the matching symbol's index (-1: none) and the run's
- * last node.
+ * records. Returns the matching symbol's index (-1: none), and leaves the
+ * run's last node in runEnd.
  */
 function matchRun(
   t: ElfSymbolTable,
   defs: Int32Array,
   n: number,
   want: WantedVersion | undefined,
-): [sym: number, last: number] {
+): number {
   const file = defs[NODE * n];
   let versioned = -1;
   let numVersions = 0;
@@ -496,5 +499,6 @@ function matchRun(
     if (w === TAKE) taken = s;
     else if (w === ONLY_IF_ALONE && numVersions++ === 0) versioned = s;
   }
-  return [taken >= 0 ? taken : numVersions === 1 ? versioned : -1, last];
+  runEnd = last;
+  return taken >= 0 ? taken : numVersions === 1 ? versioned : -1;
 }
