@@ -1,5 +1,5 @@
 import { TlsDoctorError } from "../core/index.js";
-import { DF_1, DT, EM, PT, SHN_UNDEF, SHT, type ElfFile } from "./parse/index.js";
+import { DF_1, DT, EM, hashKey, PT, SHN_UNDEF, SHT, type ElfFile } from "./parse/index.js";
 
 /**
  * The exploit mitigations an ELF object was built with, in the terms of
@@ -223,7 +223,11 @@ const CANARY_SYMBOLS: ReadonlySet<string> = new Set([
   "__stack_chk_guard",
   "__intel_security_cookie",
 ]);
-const CANARY_LENGTHS: ReadonlySet<number> = new Set([...CANARY_SYMBOLS].map((n) => n.length));
+const [CANARY_KEY_1, CANARY_KEY_2, CANARY_KEY_3] = [...CANARY_SYMBOLS].map(hashKey) as [
+  number,
+  number,
+  number,
+];
 
 /**
  * The hardening facts of one parsed ELF object. Pure. Throws a
@@ -253,10 +257,13 @@ function computeHardening(elf: ElfFile): Hardening {
   let stackProtector = false;
   const t = elf.symbolTable;
   for (let i = 0; i < t.count; i++) {
-    // Only imports and the canary names matter: the exports (tens of
-    // thousands in some programs) are ruled out by length, undecoded.
+    // Only imports and the canary names matter: the exports (418,000 in
+    // node) are ruled out by the hash key the GNU hash chains hold, undecoded.
     const undef = t.shndxAt(i) === SHN_UNDEF;
-    if (!undef && !CANARY_LENGTHS.has(t.nameLengthAt(i))) continue;
+    if (!undef) {
+      const key = t.hashKeyAt(i);
+      if (key !== CANARY_KEY_1 && key !== CANARY_KEY_2 && key !== CANARY_KEY_3) continue;
+    }
     const name = t.nameAt(i);
     if (CANARY_SYMBOLS.has(name)) stackProtector = true;
     if (!undef || name === "") continue;
