@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { hashKey, parseElf, type ElfSymbolTable } from "../parse/index.js";
 import { definitionsOf } from "./lookup.js";
-import { NameTable } from "./name-table.js";
+import { NameTable, PairLists } from "./name-table.js";
 
 const FIXTURES = new URL("../../../src/elf/parse/fixtures/", import.meta.url);
 const ARCHES = ["x86_64", "i386", "aarch64", "armhf", "ppc64", "ppc64le", "s390x", "riscv64"];
@@ -127,4 +127,23 @@ test("nameIs and definitionsOf answer as decoded names would, on every fixture",
     }
   }
   assert.ok(asked > 100, `${asked} names asked`);
+});
+
+test("PairLists keep each list's pairs in the order appended, through growth", () => {
+  // Starts with room for 16 lists and 16 nodes: 3,000 pairs over 300 lists grow both.
+  const lists = new PairLists(0, 0);
+  const expected = new Map<number, [number, number][]>();
+  for (let i = 0; i < 3000; i++) {
+    const list = (i * 7) % 300;
+    lists.append(list, i, 10_000 + i);
+    expected.set(list, [...(expected.get(list) ?? []), [i, 10_000 + i]]);
+  }
+  for (let list = 0; list < 300; list++) {
+    const got: [number, number][] = [];
+    for (let n = lists.first(list); n >= 0; n = lists.next(n))
+      got.push([lists.firstOf(n), lists.secondOf(n)]);
+    assert.deepEqual(got, expected.get(list), `list ${list}`);
+  }
+  assert.equal(lists.first(300), -1, "a list never appended to is empty");
+  assert.equal(lists.first(1_000_000), -1);
 });

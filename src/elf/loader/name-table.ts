@@ -18,6 +18,12 @@ export class NameTable {
   #repSyms = new Int32Array(FIRST_SLOTS / 2);
   readonly #repTables: ElfSymbolTable[] = [];
   readonly #decoded: (string | undefined)[] = [];
+  /**
+   * A bit per key (its low 24 bits) of every name here: one array read
+   * rules out most names a lookup asks about (an executable's tens of
+   * thousands of exports no library refers to) before any probe. 2 MiB.
+   */
+  readonly #bits = new Uint32Array(1 << 19);
   #count = 0;
 
   get count(): number {
@@ -32,6 +38,8 @@ export class NameTable {
 
   /** The id of symbol `i`'s name in `t` (hash key `key`), or -1 if no name so far is equal. */
   find(t: ElfSymbolTable, i: number, key: number): number {
+    const b = key & 0xffffff;
+    if (((this.#bits[b >>> 5] as number) & (1 << (b & 31))) === 0) return -1;
     const slots = this.#slots;
     const mask = slots.length - 1;
     for (let s = key & mask; ; s = (s + 1) & mask) {
@@ -76,6 +84,8 @@ export class NameTable {
     }
     this.#keys[id] = key;
     this.#repSyms[id] = i;
+    const b = key & 0xffffff;
+    this.#bits[b >>> 5] = (this.#bits[b >>> 5] as number) | (1 << (b & 31));
     this.#repTables.push(t);
     this.#decoded.push(undefined);
     // At most half full: probes stay short.
@@ -95,6 +105,67 @@ export class NameTable {
     const slots = new Int32Array(size);
     for (let id = 0; id < this.#count; id++) this.#place(slots, id);
     this.#slots = slots;
+  }
+}
+
+/** Stride of a {@link PairLists} node: the pair, then the next node of its list. */
+const NODE = 3;
+
+/**
+ * Lists of integer pairs, one list per small integer (a name id, a
+ * reference), appended to at the end: nodes of three integers (first,
+ * second, next node or -1) in one array, no object per entry.
+ */
+export class PairLists {
+  /** first, second, next (-1: last) per node; read directly on hot paths. */
+  nodes: Int32Array<ArrayBuffer>;
+  #count = 0;
+  #head: Int32Array<ArrayBuffer>;
+  #tail: Int32Array<ArrayBuffer>;
+
+  constructor(lists: number, nodes: number) {
+    this.#head = new Int32Array(Math.max(lists, 16)).fill(-1);
+    this.#tail = new Int32Array(Math.max(lists, 16)).fill(-1);
+    this.nodes = new Int32Array(NODE * Math.max(nodes, 16));
+  }
+
+  /** The first node of list `list` (-1: empty). */
+  first(list: number): number {
+    return list < this.#head.length ? (this.#head[list] as number) : -1;
+  }
+
+  /** The node after `n` in its list (-1: none). */
+  next(n: number): number {
+    return this.nodes[NODE * n + 2] as number;
+  }
+
+  firstOf(n: number): number {
+    return this.nodes[NODE * n] as number;
+  }
+
+  secondOf(n: number): number {
+    return this.nodes[NODE * n + 1] as number;
+  }
+
+  /** Appends (a, b) to list `list`. */
+  append(list: number, a: number, b: number): void {
+    while (list >= this.#head.length) {
+      const n = this.#head.length;
+      this.#head = grow(this.#head);
+      this.#tail = grow(this.#tail);
+      this.#head.fill(-1, n);
+      this.#tail.fill(-1, n);
+    }
+    const n = this.#count++;
+    if (NODE * n >= this.nodes.length) this.nodes = grow(this.nodes);
+    const nodes = this.nodes;
+    nodes[NODE * n] = a;
+    nodes[NODE * n + 1] = b;
+    nodes[NODE * n + 2] = -1;
+    const last = this.#tail[list] as number;
+    if (last < 0) this.#head[list] = n;
+    else nodes[NODE * last + 2] = n;
+    this.#tail[list] = n;
   }
 }
 

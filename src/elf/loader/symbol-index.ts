@@ -11,7 +11,7 @@ import {
   type RefTable,
   type WantedVersion,
 } from "./lookup.js";
-import { grow, NameTable } from "./name-table.js";
+import { grow, NameTable, PairLists } from "./name-table.js";
 import {
   DirectBindings,
   MemoBindings,
@@ -29,15 +29,8 @@ interface IndexedRefs {
   readonly nameIds: Int32Array;
   /** Per reference, the last definition node matched against it (-1: none yet). */
   readonly cursor: Int32Array;
-  /** Per reference, its first and last candidate (-1: none), in `cands`. */
-  readonly candHead: Int32Array;
-  readonly candTail: Int32Array;
-  /**
-   * The matching definitions (check_match) found so far, three ints each:
-   * file id, symbol index, the reference's next candidate (-1: last).
-   */
-  cands: Int32Array;
-  candCount: number;
+  /** Per reference, the matching definitions (check_match) found so far: (file id, symbol index). */
+  readonly cands: PairLists;
   /** The index generation the candidates were last brought up to. */
   syncedGen: number;
   /** Every file that answers some reference (the union of the candidates), in the order found. */
@@ -71,18 +64,6 @@ export interface IndexedScope {
   readonly main: MainDefinitions;
 }
 
-/** Stride of a definition node and of a candidate: file id, symbol index, next. */
-const NODE = 3;
-
-/** `a` with room for index `n`, new places set to -1. */
-function room(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
-  if (n < a.length) return a;
-  let b = a;
-  while (n >= b.length) b = grow(b);
-  b.fill(-1, a.length);
-  return b;
-}
-
 /**
  * Every definition of every library a sweep has loaded, by name. A lookup
  * asks only the files that define the name and takes the one earliest in
@@ -92,10 +73,11 @@ function room(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
  * (most processes that load libc arrange them alike), so a sweep looks each
  * up once per arrangement, not once per program.
  *
- * Names are interned by a {@link NameTable}, and a definition is a node of
- * three integers in a list per name (a file's definitions of one name are
- * neighbours, as a file is added at once): the index decodes no library's
- * exported names and makes no record for them until one is bound.
+ * Names are interned by a {@link NameTable}, and a definition is a pair
+ * (file id, symbol index) in a list per name id (a file's definitions of
+ * one name are neighbours, as a file is added at once): the index decodes
+ * no library's exported names and makes no record for them until one is
+ * bound.
  */
 export class SymbolIndex {
   readonly #ids = new WeakMap<ElfFile, number>();
@@ -103,19 +85,9 @@ export class SymbolIndex {
   readonly #files: (ElfFile | undefined)[] = [];
   #next = 0;
   readonly #names = new NameTable();
-  /** Definition nodes: file id, symbol index, next node of the same name (-1: last). */
-  #defs = new Int32Array(NODE * 4096);
-  #defCount = 0;
-  /** Per name id, its first and last definition node (-1: none). */
-  #head = new Int32Array(4096).fill(-1);
-  #tail = new Int32Array(4096).fill(-1);
-  /**
-   * A bit per hashKey() (its low 24 bits) of every name the index knows:
-   * one array read rules a name out. 2 MiB; a few percent of bits are set.
-   */
-  readonly #hashBits = new Uint32Array(1 << 19);
+  /** Per name id, its definitions: (file id, symbol index). */
+  readonly #defs = new PairLists(4096, 4096);
   readonly #refs = new WeakMap<ElfFile, IndexedRefs>();
-  readonly #indexed = new WeakSet<ElfFile>();
   #posGen: Int32Array = new Int32Array(256);
   #pos: Int32Array = new Int32Array(256);
   #gen = 0;
@@ -134,20 +106,6 @@ export class SymbolIndex {
     return id;
   }
 
-  /** The id of symbol `i`'s name in `t`, made (and marked in #hashBits) if new. */
-  #nameId(t: ElfSymbolTable, i: number): number {
-    const key = t.hashKeyAt(i);
-    const known = this.#names.count;
-    const id = this.#names.intern(t, i, key);
-    if (id === known) {
-      this.#head = room(this.#head, id);
-      this.#tail = room(this.#tail, id);
-      const k = key & 0xffffff;
-      this.#hashBits[k >>> 5] = (this.#hashBits[k >>> 5] as number) | (1 << (k & 31));
-    }
-    return id;
-  }
-
   /**
    * Adds a library's definitions (once). Executables are left out: each
    * is first in its own scope and asked directly, and their COPY-relocated
@@ -155,25 +113,13 @@ export class SymbolIndex {
    * names hundreds of definers to weigh.
    */
   addLibrary(elf: ElfFile): void {
-    if (this.#indexed.has(elf)) return;
-    this.#indexed.add(elf);
-    this.#libGen++;
     const file = this.idOf(elf);
+    if (this.#files[file] !== undefined) return;
     this.#files[file] = elf;
+    this.#libGen++;
     const t = elf.symbolTable;
     for (let i = 0; i < t.count; i++) {
-      if (!t.isDefinitionAt(i)) continue;
-      const name = this.#nameId(t, i);
-      const n = this.#defCount++;
-      if (NODE * n >= this.#defs.length) this.#defs = grow(this.#defs);
-      const defs = this.#defs;
-      defs[NODE * n] = file;
-      defs[NODE * n + 1] = i;
-      defs[NODE * n + 2] = -1;
-      const last = this.#tail[name] as number;
-      if (last < 0) this.#head[name] = n;
-      else defs[NODE * last + 2] = n;
-      this.#tail[name] = n;
+      if (t.isDefinitionAt(i)) this.#defs.append(this.#names.intern(t, i, t.hashKeyAt(i)), file, i);
     }
   }
 
@@ -184,15 +130,15 @@ export class SymbolIndex {
     const t = elf.symbolTable;
     // Names nothing defines yet are interned too: files indexed later may.
     const nameIds = new Int32Array(table.count);
-    for (let k = 0; k < table.count; k++) nameIds[k] = this.#nameId(t, table.syms[k] as number);
+    for (let k = 0; k < table.count; k++) {
+      const si = table.syms[k] as number;
+      nameIds[k] = this.#names.intern(t, si, t.hashKeyAt(si));
+    }
     r = {
       table,
       nameIds,
       cursor: new Int32Array(table.count).fill(-1),
-      candHead: new Int32Array(table.count).fill(-1),
-      candTail: new Int32Array(table.count).fill(-1),
-      cands: new Int32Array(NODE * Math.max(4, table.count)),
-      candCount: 0,
+      cands: new PairLists(table.count, table.count),
       syncedGen: -1,
       answering: new Set(),
       memo: new Map(),
@@ -210,14 +156,10 @@ export class SymbolIndex {
   mainDefinitions(main: ElfFile): MainDefinitions {
     const m = new Map<number, ElfSymbol[]>();
     const t = main.symbolTable;
-    const bits = this.#hashBits;
     for (let i = 0; i < t.count; i++) {
-      // The name's hash (the GNU hash chains hold it) rules out most names undecoded.
+      // The name's hash key (the GNU hash chains hold it) rules out most names undecoded.
       if (!t.isDefinitionAt(i)) continue;
-      const key = t.hashKeyAt(i);
-      const k = key & 0xffffff;
-      if (((bits[k >>> 5] as number) & (1 << (k & 31))) === 0) continue;
-      const id = this.#names.find(t, i, key);
+      const id = this.#names.find(t, i, t.hashKeyAt(i));
       if (id < 0) continue;
       const s = t.at(i);
       const list = m.get(id);
@@ -253,29 +195,17 @@ export class SymbolIndex {
     const defs = this.#defs;
     const want = r.table.wants[k];
     const cursor = r.cursor[k] as number;
-    let n = (cursor < 0 ? this.#head[r.nameIds[k] as number] : defs[NODE * cursor + 2]) as number;
+    let n = cursor < 0 ? defs.first(r.nameIds[k] as number) : defs.next(cursor);
     while (n >= 0) {
-      const file = defs[NODE * n] as number;
-      const t = (this.#files[file] as ElfFile).symbolTable;
-      const sym = matchRun(t, defs, n, want);
-      if (sym >= 0) this.#addCandidate(r, k, file, sym);
+      const file = defs.firstOf(n);
+      const sym = matchRun((this.#files[file] as ElfFile).symbolTable, defs, n, want);
+      if (sym >= 0) {
+        r.cands.append(k, file, sym);
+        r.answering.add(file);
+      }
       r.cursor[k] = runEnd;
-      n = defs[NODE * runEnd + 2] as number;
+      n = defs.next(runEnd);
     }
-  }
-
-  #addCandidate(r: IndexedRefs, k: number, file: number, sym: number): void {
-    const c = r.candCount++;
-    if (NODE * c >= r.cands.length) r.cands = grow(r.cands);
-    const cands = r.cands;
-    cands[NODE * c] = file;
-    cands[NODE * c + 1] = sym;
-    cands[NODE * c + 2] = -1;
-    const tail = r.candTail[k] as number;
-    if (tail < 0) r.candHead[k] = c;
-    else cands[NODE * tail + 2] = c;
-    r.candTail[k] = c;
-    r.answering.add(file);
   }
 
   /** The library candidate of reference `k` earliest in the current scope (the executable aside), or -1. */
@@ -283,8 +213,8 @@ export class SymbolIndex {
     const cands = r.cands;
     let best = -1;
     let found = -1;
-    for (let c = r.candHead[k] as number; c >= 0; c = cands[NODE * c + 2] as number) {
-      const p = this.position(cands[NODE * c] as number);
+    for (let c = cands.first(k); c >= 0; c = cands.next(c)) {
+      const p = this.position(cands.firstOf(c));
       // Position 0 (the executable, as a library elsewhere) is asked first, apart.
       if (p <= 0 || (best >= 0 && p >= best)) continue;
       best = p;
@@ -295,8 +225,8 @@ export class SymbolIndex {
 
   /** The definition candidate `c` of `r` names, as a record. */
   #candidateSymbol(r: IndexedRefs, c: number): ElfSymbol {
-    const file = this.#files[r.cands[NODE * c] as number] as ElfFile;
-    return file.symbolTable.at(r.cands[NODE * c + 1] as number);
+    const file = this.#files[r.cands.firstOf(c)] as ElfFile;
+    return file.symbolTable.at(r.cands.secondOf(c));
   }
 
   /** Every reference of `o` answered in the current scope, one by one. */
@@ -335,7 +265,7 @@ export class SymbolIndex {
       this.#sync(r, k);
       const c = this.#best(r, k);
       if (c >= 0) {
-        to[k] = scope.order[this.position(r.cands[NODE * c] as number)] as number;
+        to[k] = scope.order[this.position(r.cands.firstOf(c))] as number;
         defs[k] = this.#candidateSymbol(r, c);
       }
     }
@@ -402,8 +332,8 @@ export class SymbolIndex {
         unresolved.push(k);
         continue;
       }
-      const rank = rankOf.get(r.cands[NODE * c] as number) as number;
-      const sym = r.cands[NODE * c + 1] as number;
+      const rank = rankOf.get(r.cands.firstOf(c)) as number;
+      const sym = r.cands.secondOf(c);
       rankTo[k] = rank;
       defSyms[k] = sym;
       (byRank[rank] as number[]).push(k);
@@ -468,25 +398,25 @@ let runEnd = -1;
 
 /**
  * do_lookup_x over one file: its definitions of one name, the run of
- * nodes from `n` on with `n`'s file id, tested as {@link matchSyms} tests
- * records. Returns the matching symbol's index (-1: none), and leaves the
- * run's last node in runEnd.
+ * nodes of `defs` from `n` on with `n`'s file id, tested as
+ * {@link matchSyms} tests records. Returns the matching symbol's index
+ * (-1: none), and leaves the run's last node in runEnd.
  */
 function matchRun(
   t: ElfSymbolTable,
-  defs: Int32Array,
+  defs: PairLists,
   n: number,
   want: WantedVersion | undefined,
 ): number {
-  const file = defs[NODE * n];
+  const file = defs.firstOf(n);
   let versioned = -1;
   let numVersions = 0;
   let taken = -1;
   let last = n;
-  for (let m = n; m >= 0 && defs[NODE * m] === file; m = defs[NODE * m + 2] as number) {
+  for (let m = n; m >= 0 && defs.firstOf(m) === file; m = defs.next(m)) {
     last = m;
     if (taken >= 0) continue;
-    const s = defs[NODE * m + 1] as number;
+    const s = defs.secondOf(m);
     const w = verdict(
       t.valueAt(s),
       t.shndxAt(s),
