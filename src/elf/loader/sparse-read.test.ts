@@ -35,17 +35,57 @@ test("take hands out one buffer, grown when needed", () => {
 
 test("mergeRanges sorts, and merges ranges that overlap or lie within the gap", () => {
   assert.deepEqual(mergeRanges([], 10), []);
-  assert.deepEqual(mergeRanges([500, 600, 0, 64, 64, 100, 90, 95, 120, 130, 1000, 1001], 20), [
-    [0, 130],
-    [500, 600],
-    [1000, 1001],
-  ]);
+  assert.deepEqual(
+    mergeRanges(
+      [
+        [500, 600],
+        [0, 64],
+        [64, 100],
+        [90, 95],
+        [120, 130],
+        [1000, 1001],
+      ],
+      20,
+    ),
+    [
+      [0, 130],
+      [500, 600],
+      [1000, 1001],
+    ],
+  );
   // Exactly `gap` apart merges; one byte more does not.
-  assert.deepEqual(mergeRanges([0, 10, 30, 40], 20), [[0, 40]]);
-  assert.deepEqual(mergeRanges([0, 10, 31, 40], 20), [
-    [0, 10],
-    [31, 40],
-  ]);
+  assert.deepEqual(
+    mergeRanges(
+      [
+        [0, 10],
+        [30, 40],
+      ],
+      20,
+    ),
+    [[0, 40]],
+  );
+  assert.deepEqual(
+    mergeRanges(
+      [
+        [0, 10],
+        [31, 40],
+      ],
+      20,
+    ),
+    [
+      [0, 10],
+      [31, 40],
+    ],
+  );
   // A range inside another leaves it whole.
-  assert.deepEqual(mergeRanges([0, 100, 10, 20], 0), [[0, 100]]);
+  assert.deepEqual(
+    mergeRanges(
+      [
+        [0, 100],
+        [10, 20],
+      ],
+      0,
+    ),
+    [[0, 100]],
+  );
 });

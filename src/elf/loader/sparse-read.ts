@@ -96,15 +96,21 @@ export function readElfBytes(
     // past SCRATCH_MAX for one huge file.
     const reuse = scratch !== undefined && f.size <= SCRATCH_MAX;
     const buf = reuse ? scratch.takeZeroed(f.size) : new Uint8Array(f.size);
-    const fill = (offset: number, length: number): void => {
-      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length)) return;
-      if (offset < 0 || length <= 0 || offset >= f.size) return;
-      const n = Math.min(length, f.size - offset);
-      if (reuse) scratch.written(offset, n);
-      f.readInto(buf, offset, offset, n);
+    // The part [start, end) of the file that `length` bytes at `offset`
+    // cover; both come from the file, so any value is possible.
+    const span = (offset: number, length: number): [number, number] | undefined => {
+      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length)) return undefined;
+      if (offset < 0 || length <= 0 || offset >= f.size) return undefined;
+      return [offset, Math.min(offset + length, f.size)];
+    };
+    const fill = (range: [number, number] | undefined): void => {
+      if (!range) return;
+      const [start, end] = range;
+      if (reuse) scratch.written(start, end - start);
+      f.readInto(buf, start, start, end - start);
     };
     const whole = (): Uint8Array => f.read(0, f.size);
-    fill(0, 64);
+    fill(span(0, 64));
     const cls = buf[4];
     const data = buf[5];
     if (buf[0] !== 0x7f || buf[1] !== 0x45 || buf[2] !== 0x4c || buf[3] !== 0x46) return whole();
@@ -123,16 +129,15 @@ export function readElfBytes(
     const shnum = u16(is64 ? 60 : 48);
     if (shnum === 0 || shoff === 0 || phnum === 0xffff) return whole();
     if (phentsize < (is64 ? 56 : 32) || shentsize < (is64 ? 64 : 40)) return whole();
-    fill(phoff, phentsize * phnum);
-    fill(shoff, shentsize * shnum);
+    fill(span(phoff, phentsize * phnum));
+    fill(span(shoff, shentsize * shnum));
     // The ranges the model reads, merged where they touch or nearly do:
     // one read of the run from .interp to .rela.plt instead of one per
     // section (a read costs more than the few kilobytes between them).
-    const ranges: number[] = [];
+    const ranges: [number, number][] = [];
     const want = (offset: number, length: number): void => {
-      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length)) return;
-      if (offset < 0 || length <= 0 || offset >= f.size) return;
-      ranges.push(offset, Math.min(offset + length, f.size));
+      const range = span(offset, length);
+      if (range) ranges.push(range);
     };
     for (let i = 0; i < phnum; i++) {
       const p = phoff + i * phentsize;
@@ -149,7 +154,7 @@ export function readElfBytes(
       if (SKIPPED_SECTIONS.has(type)) continue;
       want(addr(s + (is64 ? 24 : 16)), addr(s + (is64 ? 32 : 20)));
     }
-    for (const [start, end] of mergeRanges(ranges, MERGE_GAP)) fill(start, end - start);
+    for (const range of mergeRanges(ranges, MERGE_GAP)) fill(range);
     return buf;
   } finally {
     f.close();
@@ -157,16 +162,16 @@ export function readElfBytes(
 }
 
 /**
- * `ranges` (start, end pairs) sorted and merged where they overlap or lie
+ * `ranges` ([start, end) pairs) sorted and merged where they overlap or lie
  * within `gap` bytes of each other.
  */
-export function mergeRanges(ranges: readonly number[], gap: number): [number, number][] {
-  const pairs: [number, number][] = [];
-  for (let i = 0; i + 1 < ranges.length; i += 2)
-    pairs.push([ranges[i] as number, ranges[i + 1] as number]);
-  pairs.sort((a, b) => a[0] - b[0]);
+export function mergeRanges(
+  ranges: readonly (readonly [number, number])[],
+  gap: number,
+): [number, number][] {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
   const out: [number, number][] = [];
-  for (const [start, end] of pairs) {
+  for (const [start, end] of sorted) {
     const last = out[out.length - 1];
     if (last && start <= last[1] + gap) last[1] = Math.max(last[1], end);
     else out.push([start, end]);
