@@ -18,7 +18,6 @@ function aliased(elf: ElfFile, from: number, to: number, types?: Uint32Array): E
   const t: ElfSymbolTable = {
     count: real.count,
     nameAt: (i) => real.nameAt(a(i)),
-    nameLengthAt: (i) => real.nameLengthAt(a(i)),
     firstByteAt: (i) => real.firstByteAt(a(i)),
     nameHashAt: (i) => real.nameHashAt(a(i)),
     hashKeyAt: (i) => real.hashKeyAt(a(i)),

@@ -119,7 +119,7 @@ export interface WantedVersion {
 }
 
 /** {@link verdict}: not this one. */
-export const SKIP = 0;
+const SKIP = 0;
 /** {@link verdict}: the answer. */
 export const TAKE = 1;
 /** {@link verdict}: a versioned definition an unversioned reference takes if it is the only one. */
@@ -256,7 +256,7 @@ export function buildRefTable(elf: ElfFile): RefTable {
     const bit = 1 << cls;
     if ((seenSym[si] as number) & bit) continue;
     seenSym[si] = (seenSym[si] as number) | bit;
-    if (t.nameLengthAt(si) === 0) continue;
+    if (t.firstByteAt(si) === 0) continue;
     const bind = t.bindAt(si);
     const visibility = t.visibilityAt(si);
     // dl_symbol_visibility_binds_local_p: no lookup for these.

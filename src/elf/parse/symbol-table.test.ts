@@ -30,7 +30,6 @@ test("each accessor equals the symbol's record, on every fixture", () => {
         assert.ok(s, `${where}[${i}]`);
         assert.equal(t.at(i), s, `${where}[${i}]: one record`);
         assert.equal(t.nameAt(i), s.name);
-        assert.equal(t.nameLengthAt(i), s.name.length);
         assert.equal(t.firstByteAt(i), s.name === "" ? 0 : s.name.charCodeAt(0));
         assert.equal(t.nameHashAt(i), gnuHash(s.name), `${where}: ${s.name}`);
         // From the file's GNU hash chains for hashed symbols, else from the bytes.

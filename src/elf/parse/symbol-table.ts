@@ -64,12 +64,6 @@ export class SymbolTable implements ElfSymbolTable {
     return name;
   }
 
-  /** The length of symbol `i`'s name in bytes, without decoding it. */
-  nameLengthAt(i: number): number {
-    const start = this.#start(i);
-    return start < 0 ? 0 : this.#end(start) - start;
-  }
-
   /** The first byte of symbol `i`'s name (0 for an empty name), without decoding it. */
   firstByteAt(i: number): number {
     const start = this.#start(i);

@@ -197,8 +197,6 @@ export interface ElfRelocations {
 export interface ElfSymbolTable {
   readonly count: number;
   nameAt(i: number): string;
-  /** The name's length in bytes, without decoding it. */
-  nameLengthAt(i: number): number;
   /** The name's first byte (0 for an empty name), without decoding it. */
   firstByteAt(i: number): number;
   /** The GNU hash (dl_new_hash) of the name's bytes, without decoding it. */
