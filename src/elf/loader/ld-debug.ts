@@ -6,8 +6,9 @@ export function bindingKey(from: string, to: string, symbol: string): string {
 /**
  * The bindings in LD_DEBUG=bindings output (`binding file A [0] to B [0]:
  * normal symbol `S' [V]`, or `protected symbol` where the reference names
- * the object's own STV_PROTECTED definition), as {@link bindingKey}s. The vDSO's self-bindings
- * are left out: the kernel's vDSO is not a file tlsdoctor can read.
+ * the object's own STV_PROTECTED definition), as {@link bindingKey}s. The
+ * vDSO's self-bindings are left out: the kernel's vDSO is not a file
+ * tlsdoctor can read.
  */
 export function parseLdDebugBindings(text: string): Set<string> {
   const out = new Set<string>();
