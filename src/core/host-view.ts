@@ -306,7 +306,10 @@ export class HostView {
 
   #stat(real: string, fn: typeof statSync): PathStat | undefined {
     try {
-      const s = fn(real);
+      // A missing path is the common answer (ld.so's search probes many):
+      // undefined, not a thrown and caught error with a stack trace.
+      const s = fn(real, { throwIfNoEntry: false });
+      if (s === undefined) return undefined;
       return {
         kind: kindOf(s),
         size: s.size,

@@ -66,10 +66,28 @@ export interface LoadResult {
   readonly notes: readonly string[];
 }
 
-/** Shared state of a sweep: parsed files, the parsed ld.so.cache. */
+/** Shared state of a sweep: parsed files, the parsed ld.so.cache, /etc/ld.so.preload. */
 export interface LoaderContext {
   readonly files: ElfCache;
   cache?: LdCache | null;
+  /** The names /etc/ld.so.preload lists, read on first use. */
+  etcPreload?: readonly string[];
+}
+
+/** /etc/ld.so.preload's names (whitespace or colon separated, `#` comments), once per sweep. */
+function etcPreloadNames(ctx: LoaderContext): readonly string[] {
+  if (ctx.etcPreload === undefined) {
+    const view = ctx.files.view;
+    ctx.etcPreload =
+      view.kind("/etc/ld.so.preload") === "file"
+        ? view
+            .readText("/etc/ld.so.preload", 1024 * 1024)
+            .replace(/#.*$/gm, "")
+            .split(/[\s:]+/)
+            .filter(Boolean)
+        : [];
+  }
+  return ctx.etcPreload;
 }
 
 function readLdCache(ctx: LoaderContext, notes: string[]): LdCache | undefined {
@@ -356,15 +374,7 @@ export function loadProcess(
 
   // Preloads: LD_PRELOAD, then /etc/ld.so.preload (whitespace or colon separated).
   const preloadNames = (options.ldPreload ?? "").split(/[\s:]+/).filter(Boolean);
-  if (options.etcPreload !== false && view.kind("/etc/ld.so.preload") === "file") {
-    const text = view.readText("/etc/ld.so.preload", 1024 * 1024);
-    preloadNames.push(
-      ...text
-        .replace(/#.*$/gm, "")
-        .split(/[\s:]+/)
-        .filter(Boolean),
-    );
-  }
+  if (options.etcPreload !== false) preloadNames.push(...etcPreloadNames(ctx));
   for (const p of preloadNames) mapObject(p, main, { preloaded: true });
 
   // Breadth first over DT_NEEDED, starting from the main program and the preloads.
