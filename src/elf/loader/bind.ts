@@ -13,18 +13,18 @@ export interface Binding {
   readonly from: number;
   readonly symbol: string;
   /** The version the reference asks for (`OPENSSL_3.0.0`), if any. */
-  readonly version?: string;
+  readonly version?: string | undefined;
   /** The file that version is needed from (vn_file), if any. */
-  readonly versionFile?: string;
+  readonly versionFile?: string | undefined;
   /** Defining object, or undefined when nothing defines it. */
   readonly to: number | undefined;
   /** The definition's own version and whether it is unversioned (versym 0/1 or no .gnu.version). */
-  readonly toVersion?: string;
+  readonly toVersion?: string | undefined;
   readonly weakRef: boolean;
   /** Where a COPY relocation asked for it (the executable skipped). */
   readonly copy: boolean;
   /** A lookup ld.so makes for itself (its malloc family), shown as the main program's. */
-  readonly rtld?: boolean;
+  readonly rtld?: boolean | undefined;
 }
 
 export interface VersionProblem {
@@ -210,7 +210,7 @@ function rtldBindings(
   const base = libc?.elf.versionDefinitions.find((d) => d.index === 2)?.name;
   if (!libc || !base || load.main.elf.interpreter === undefined) return out;
   for (const name of ["calloc", "free", "malloc", "realloc"]) {
-    const want: WantedVersion = { name: base, hidden: false };
+    const want: WantedVersion = { name: base, hidden: false, file: undefined };
     let to: number | undefined;
     let def: ElfSymbol | undefined;
     for (const i of globalScope) {
@@ -227,8 +227,9 @@ function rtldBindings(
       from: 0,
       symbol: name,
       version: base,
+      versionFile: undefined,
       to,
-      ...toVersionOf(def),
+      toVersion: toVersionOf(def),
       weakRef: false,
       copy: false,
       rtld: true,
@@ -237,9 +238,9 @@ function rtldBindings(
   return out;
 }
 
-const toVersionOf = (def: ElfSymbol | undefined): { toVersion?: string } => {
+const toVersionOf = (def: ElfSymbol | undefined): string | undefined => {
   const tv = def?.version;
-  return tv?.name === undefined || tv.index <= 1 ? {} : { toVersion: tv.name };
+  return tv?.name === undefined || tv.index <= 1 ? undefined : tv.name;
 };
 
 /** Binding `k` of `b` as a record. */
@@ -251,12 +252,14 @@ export function bindingAt(b: ObjectBindings, k: number): Binding {
   return {
     from: b.from,
     symbol: t.names[k] as string,
-    ...(want ? { version: want.name } : {}),
-    ...(want?.file === undefined ? {} : { versionFile: want.file }),
+    // Every key present (undefined where absent): one shape for every record.
+    version: want?.name,
+    versionFile: want?.file,
     to: to < 0 ? undefined : to,
-    ...toVersionOf(b.definitionOf(k)),
+    toVersion: toVersionOf(b.definitionOf(k)),
     weakRef: (f & REF.WEAK) !== 0,
     copy: (f & REF.COPY) !== 0,
+    rtld: undefined,
   };
 }
 

@@ -115,7 +115,7 @@ export function elfHash(name: string): number {
 export interface WantedVersion {
   readonly name: string;
   readonly hidden: boolean;
-  readonly file?: string;
+  readonly file: string | undefined;
 }
 
 /** {@link verdict}: not this one. */
@@ -188,7 +188,7 @@ export function matchIn(
 /** The version a relocation's symbol asks for (l_versions[ndx] with a non-zero hash). */
 function wantedVersion(v: ElfSymbolVersion): WantedVersion | undefined {
   if (v.index <= 1 || v.name === undefined) return undefined;
-  return { name: v.name, hidden: v.hidden, ...(v.file === undefined ? {} : { file: v.file }) };
+  return { name: v.name, hidden: v.hidden, file: v.file };
 }
 
 /** Flags of one reference in a {@link RefTable}. */

@@ -213,9 +213,9 @@ export function resolveDynamic(
   return {
     entries,
     needed,
-    ...(soname === undefined ? {} : { soname }),
-    ...(rpath === undefined ? {} : { rpath }),
-    ...(runpath === undefined ? {} : { runpath }),
+    soname,
+    rpath,
+    runpath,
     flags,
     flags1,
     bindNow: bindNowTag || (flags & DF.BIND_NOW) !== 0 || (flags1 & DF_1.NOW) !== 0,

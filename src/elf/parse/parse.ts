@@ -154,8 +154,8 @@ function parse(bytes: Uint8Array, maxEntries: number): ElfFile {
     entry: h.entry,
     programHeaders,
     sections,
-    ...(interpreter === undefined ? {} : { interpreter }),
-    ...(dynamic === undefined ? {} : { dynamic }),
+    interpreter,
+    dynamic,
     symbolTable,
     get dynamicSymbols() {
       return symbolTable.all();
@@ -163,11 +163,11 @@ function parse(bytes: Uint8Array, maxEntries: number): ElfFile {
     versionDefinitions,
     versionNeeds,
     relocations,
-    ...(gnuHash === undefined ? {} : { gnuHash }),
-    ...(sysvHash === undefined ? {} : { sysvHash }),
+    gnuHash,
+    sysvHash,
     notes,
-    ...(facts.buildId === undefined ? {} : { buildId: facts.buildId }),
-    ...(facts.abiTag === undefined ? {} : { abiTag: facts.abiTag }),
+    buildId: facts.buildId,
+    abiTag: facts.abiTag,
     gnuProperties: facts.gnuProperties,
     warnings,
   };

@@ -10,9 +10,9 @@ export interface SymbolColumns {
   readonly value: Float64Array;
   readonly size: Float64Array;
   /** Per symbol, when the file has .gnu.version. */
-  readonly versions?: readonly (ElfSymbolVersion | undefined)[];
+  readonly versions: readonly (ElfSymbolVersion | undefined)[] | undefined;
   /** The GNU hash chains' values for symbols `from` on, when the file has DT_GNU_HASH. */
-  readonly chainHashes?: { readonly from: number; readonly values: Uint32Array };
+  readonly chainHashes: { readonly from: number; readonly values: Uint32Array } | undefined;
 }
 
 /**
@@ -49,6 +49,8 @@ export class SymbolTable implements ElfSymbolTable {
       shndx: new Uint16Array(0),
       value: new Float64Array(0),
       size: new Float64Array(0),
+      versions: undefined,
+      chainHashes: undefined,
     },
     new Uint8Array(0),
   );
@@ -172,9 +174,8 @@ export class SymbolTable implements ElfSymbolTable {
         type: info & 0xf,
         visibility: (c.other[i] as number) & 3,
         shndx: c.shndx[i] as number,
+        version: c.versions?.[i],
       };
-      const version = c.versions?.[i];
-      if (version !== undefined) s.version = version;
       records[i] = sym = s;
     }
     return sym;

@@ -76,8 +76,8 @@ export function readDynamicSymbols(
       shndx,
       value,
       size: sizes,
-      ...(vers === undefined ? {} : { versions: vers }),
-      ...(chainHashes === undefined ? {} : { chainHashes }),
+      versions: vers,
+      chainHashes,
     },
     strings,
   );
@@ -188,8 +188,11 @@ export function versionResolver(
 ): ((index: number, defined: boolean) => ElfSymbolVersion | undefined) | undefined {
   if (versymOffset === undefined) return undefined;
   v.need(versymOffset, count * 2, `.gnu.version (${count} entries at offset ${versymOffset})`);
-  const byIndex = new Map<number, { name: string; file?: string; weak?: boolean }>();
-  for (const d of defs) byIndex.set(d.index, { name: d.name });
+  const byIndex = new Map<
+    number,
+    { name: string; file: string | undefined; weak: boolean | undefined }
+  >();
+  for (const d of defs) byIndex.set(d.index, { name: d.name, file: undefined, weak: undefined });
   for (const n of needs) {
     for (const a of n.versions) {
       byIndex.set(a.index, { name: a.name, file: n.file, weak: (a.flags & VER_FLG_WEAK) !== 0 });
@@ -203,23 +206,19 @@ export function versionResolver(
     if (known !== undefined) return known;
     const index = raw & 0x7fff;
     const hidden = (raw & 0x8000) !== 0;
+    // Every version object has all five fields (undefined where absent):
+    // one shape keeps the lookups that read them monomorphic.
     let version: ElfSymbolVersion;
-    if (index <= 1) version = { index, hidden };
+    if (index <= 1) version = { index, name: undefined, hidden, file: undefined, weak: undefined };
     else {
       const hit = byIndex.get(index);
       if (!hit) {
         warnings.push(
           `.gnu.version[${i}]: version index ${index} is defined by no verdef or verneed`,
         );
-        return { index, hidden };
+        return { index, name: undefined, hidden, file: undefined, weak: undefined };
       }
-      version = {
-        index,
-        name: hit.name,
-        hidden,
-        ...(hit.file === undefined ? {} : { file: hit.file }),
-        ...(hit.weak === undefined ? {} : { weak: hit.weak }),
-      };
+      version = { index, name: hit.name, hidden, file: hit.file, weak: hit.weak };
     }
     interned.set(raw, version);
     return version;

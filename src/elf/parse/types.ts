@@ -44,11 +44,11 @@ export interface ElfDynamic {
   readonly entries: readonly ElfDynamicEntry[];
   /** DT_NEEDED names, in order. */
   readonly needed: readonly string[];
-  readonly soname?: string;
+  readonly soname?: string | undefined;
   /** DT_RPATH, unexpanded (`$ORIGIN/../lib:/opt/x`). */
-  readonly rpath?: string;
+  readonly rpath?: string | undefined;
   /** DT_RUNPATH, unexpanded. */
-  readonly runpath?: string;
+  readonly runpath?: string | undefined;
   /** DT_FLAGS (DF_ORIGIN 1, DF_SYMBOLIC 2, DF_TEXTREL 4, DF_BIND_NOW 8, DF_STATIC_TLS 0x10). */
   readonly flags: number;
   /** DT_FLAGS_1 (DF_1_NOW 1, DF_1_GLOBAL 2, DF_1_NODELETE 8, DF_1_INITFIRST 0x20, DF_1_PIE 0x08000000 …). */
@@ -88,13 +88,13 @@ export interface ElfSymbolVersion {
   /** The versym index: 0 local, 1 global (base/unversioned), 2+ a verdef or vernaux. */
   readonly index: number;
   /** The version name (`GLIBC_2.34`, `OPENSSL_3.0.0`); absent for index 0 and 1. */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /** Bit 15 of the versym: a non-default version (`sym@V`, not `sym@@V`). */
   readonly hidden: boolean;
   /** For an undefined symbol: the file the version is needed from (vn_file). */
-  readonly file?: string;
+  readonly file?: string | undefined;
   /** For an undefined symbol: VER_FLG_WEAK on the vernaux. */
-  readonly weak?: boolean;
+  readonly weak?: boolean | undefined;
 }
 
 export interface ElfSymbol {
@@ -112,7 +112,7 @@ export interface ElfSymbol {
   /** st_shndx (SHN_UNDEF 0 = undefined; SHN_ABS, SHN_COMMON …). */
   readonly shndx: number;
   /** Absent when the object has no .gnu.version (DT_VERSYM). */
-  readonly version?: ElfSymbolVersion;
+  readonly version?: ElfSymbolVersion | undefined;
 }
 
 /** One Elf_Verdef with its names (the first is the version itself, others its parents). */
@@ -242,9 +242,9 @@ export interface ElfFile {
   readonly programHeaders: readonly ElfProgramHeader[];
   readonly sections: readonly ElfSection[];
   /** PT_INTERP contents, without the NUL. */
-  readonly interpreter?: string;
+  readonly interpreter?: string | undefined;
   /** Absent when the file has no PT_DYNAMIC (a static executable). */
-  readonly dynamic?: ElfDynamic;
+  readonly dynamic?: ElfDynamic | undefined;
   /** .dynsym, index 0 (the null symbol) included: {@link symbolTable}'s records, made on first use. */
   readonly dynamicSymbols: readonly ElfSymbol[];
   /** .dynsym compactly, each name and record made when asked for (a sweep asks for few). */
@@ -253,12 +253,12 @@ export interface ElfFile {
   readonly versionNeeds: readonly ElfVersionNeed[];
   /** The dynamic relocations that need a symbol lookup, in the order ld.so processes them. */
   readonly relocations: ElfRelocations;
-  readonly gnuHash?: ElfGnuHash;
-  readonly sysvHash?: ElfSysvHash;
+  readonly gnuHash?: ElfGnuHash | undefined;
+  readonly sysvHash?: ElfSysvHash | undefined;
   readonly notes: readonly ElfNote[];
   /** NT_GNU_BUILD_ID as lowercase hex. */
-  readonly buildId?: string;
-  readonly abiTag?: ElfAbiTag;
+  readonly buildId?: string | undefined;
+  readonly abiTag?: ElfAbiTag | undefined;
   readonly gnuProperties: ElfGnuProperties;
   /**
    * Where a table was unusable but the rest of the file was (a section
