@@ -31,7 +31,7 @@ import {
   ldsoAgreement,
   sweepSections,
 } from "./elf-view.js";
-import { parallelSweep } from "./elf-sweep.js";
+import { parallelSweep, tuneV8ForSweep } from "./elf-sweep.js";
 
 interface ElfFlags extends OutputOptions {
   pid?: string;
@@ -267,6 +267,7 @@ async function runSweep(dirs: string[], flags: ElfFlags, startedAt: Date): Promi
       )
     : undefined;
   let started = false;
+  tuneV8ForSweep();
   const files = listFiles(view, dirs);
   const items = await parallelSweep(
     view.root,
