@@ -1,5 +1,7 @@
-// The installed binary is dist/tlsdoctor.mjs, one file bundled by
-// scripts/bundle.mjs: it must run every built command as dist/cli/main.js does.
+// The installed binary is dist/tlsdoctor.mjs, a launcher bundled by
+// scripts/bundle.mjs that runs the CLI bundle dist/tlsdoctor.cjs with its V8
+// code cache (cli/bundle-loader.test.ts tests the cache): it must run every
+// built command as dist/cli/main.js does.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
