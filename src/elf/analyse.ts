@@ -164,14 +164,17 @@ function openSslNamedExports(elf: ElfFile): readonly string[] {
 function judge(
   load: LoadResult,
   b: Binding,
-  mainTargets: ReadonlyMap<string, number>,
+  mainTargets: () => ReadonlyMap<string, number>,
   own: readonly number[],
 ): Interposition | undefined {
   const { objects } = load;
   if (b.to === undefined) return undefined;
   const from = objects[b.from] as LoadedObject;
   const winner = objects[b.to] as LoadedObject;
-  if (b.to === 0 && mainTargets.has(b.symbol) && mainTargets.get(b.symbol) !== 0) return undefined;
+  if (b.to === 0) {
+    const mainTo = mainTargets().get(b.symbol);
+    if (mainTo !== undefined && mainTo !== 0) return undefined;
+  }
   let kind: Interposition["kind"] | undefined;
   let losers: string[] = [];
   if (!own.includes(b.to)) {
@@ -233,15 +236,21 @@ export function analyseProcess(
   const { objects } = load;
   // What the main program's own references bind to: a library's reference
   // bound to the executable's copy (COPY relocation, canonical PLT address)
-  // of a symbol the executable itself takes from that library is normal linking.
-  const mainTargets = new Map<string, number>();
-  for (const ob of compact.objects) {
-    if (ob.from !== 0) continue;
-    for (let k = 0; k < ob.refs.count; k++) {
-      const to = ob.targetOf(k);
-      if (to >= 0) mainTargets.set(ob.refs.names[k] as string, to);
+  // of a symbol the executable itself takes from that library is normal
+  // linking. Made only for a process with a suspect answered by the executable.
+  let mainTargetMap: Map<string, number> | undefined;
+  const mainTargets = (): ReadonlyMap<string, number> => {
+    if (mainTargetMap) return mainTargetMap;
+    mainTargetMap = new Map();
+    for (const ob of compact.objects) {
+      if (ob.from !== 0) continue;
+      for (let k = 0; k < ob.refs.count; k++) {
+        const to = ob.targetOf(k);
+        if (to >= 0) mainTargetMap.set(ob.refs.names[k] as string, to);
+      }
     }
-  }
+    return mainTargetMap;
+  };
 
   const interpositions: Interposition[] = [];
   const undefinedSymbols: UndefinedReference[] = [];
