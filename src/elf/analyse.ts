@@ -278,9 +278,12 @@ export function analyseProcess(
     const stamp = ob.from + 1;
     for (const i of closure) inClosure[i] = stamp;
     const suspects: number[] = [];
-    g.forEachTarget((to, ks) => {
-      if (to !== ob.from && inClosure[to] !== stamp) suspects.push(...ks);
-    });
+    g.forEachTarget(
+      (_to, ks) => {
+        for (const k of ks) suspects.push(k);
+      },
+      (to) => to !== ob.from && inClosure[to] !== stamp,
+    );
     for (const k of g.unversioned) {
       const to = ob.targetOf(k);
       if (to !== ob.from && inClosure[to] === stamp) suspects.push(k);

@@ -10,8 +10,13 @@ export interface BindingGroups {
    * Calls `fn` with answering objects (index in the process) and the
    * references each answers, every answered reference once; an object may
    * come more than once (the memo's lists are shared and not merged).
+   * With `only`, just the objects it accepts: the lists of the others are
+   * not made (an analysis wants the few answers from outside a closure).
    */
-  forEachTarget(fn: (to: number, ks: readonly number[]) => void): void;
+  forEachTarget(
+    fn: (to: number, ks: readonly number[]) => void,
+    only?: (to: number) => boolean,
+  ): void;
   /** References nothing in scope defines. */
   readonly unresolved: readonly number[];
   /** Versioned references (with a vn_file) answered by an unversioned definition. */
@@ -83,7 +88,10 @@ export class DirectBindings extends ObjectBindings {
       if (answeredUnversioned(this.refs.wants[k], this.#defs[k])) unversioned.push(k);
     }
     return (this.#groups = {
-      forEachTarget: (fn) => byTarget.forEach((ks, to) => fn(to, ks)),
+      forEachTarget: (fn, only) =>
+        byTarget.forEach((ks, to) => {
+          if (only === undefined || only(to)) fn(to, ks);
+        }),
       unresolved,
       unversioned,
     });
@@ -162,15 +170,20 @@ export class MemoBindings extends ObjectBindings {
     // executable they are handed out as they are.
     const from = this.from;
     const rankObjects = this.#rankObjects;
-    const forEachTarget = (fn: (to: number, ks: readonly number[]) => void): void => {
+    const forEachTarget = (
+      fn: (to: number, ks: readonly number[]) => void,
+      only?: (to: number) => boolean,
+    ): void => {
       const visit = (to: number, ks: readonly number[]): void => {
-        if (ks.length > 0) fn(to, ks);
+        if (ks.length === 0 || (only !== undefined && !only(to))) return;
+        const kept = keep(ks);
+        if (kept.length > 0) fn(to, kept);
       };
-      visit(from, keep(e.own));
+      visit(from, e.own);
       for (let r = 0; r < e.byRank.length; r++)
-        visit(rankObjects[r] as number, keep(e.byRank[r] as readonly number[]));
-      if (p !== undefined)
-        visit(
+        visit(rankObjects[r] as number, e.byRank[r] as readonly number[]);
+      if (p !== undefined && (only === undefined || only(0)))
+        fn(
           0,
           [...p.keys()].sort((a, b) => a - b),
         );
