@@ -69,18 +69,38 @@ export interface ElfAnalysis {
 
 const CRYPTO_PREFIX =
   /^(EVP_|CRYPTO_|SSL_|SSLv|TLS_|TLSv|DTLS|OPENSSL_|ERR_|BIO_|X509|PEM_|RSA_|DSA_|DH_|EC_|ECDSA_|ECDH_|BN_|RAND_|HMAC|CMAC_|SHA\d|MD5|MD4|AES_|DES_|ASN1_|PKCS\d|d2i_|i2d_|OBJ_|ENGINE_|OSSL_|gnutls_|nettle_|gcry_|PK11_|NSS_|SEC_|mbedtls_|wolfSSL|br_ssl)/;
-const OPENSSL_API =
-  /^(EVP_|CRYPTO_|SSL_|OPENSSL_|X509_|BIO_|PEM_|RSA_|EC_KEY_|BN_|RAND_|HMAC_|d2i_|i2d_|ERR_get_error|ERR_error_string)/;
+/** Prefixes of OpenSSL's API names: a library exporting functions so named carries or mimics OpenSSL. */
+const OPENSSL_API_PREFIXES = [
+  "EVP_",
+  "CRYPTO_",
+  "SSL_",
+  "OPENSSL_",
+  "X509_",
+  "BIO_",
+  "PEM_",
+  "RSA_",
+  "EC_KEY_",
+  "BN_",
+  "RAND_",
+  "HMAC_",
+  "d2i_",
+  "i2d_",
+  "ERR_get_error",
+  "ERR_error_string",
+];
 const ALLOCATOR =
   /^(malloc|free|calloc|realloc|memalign|posix_memalign|aligned_alloc|valloc|pvalloc|malloc_usable_size|mallopt|mallinfo2?|_Znwm|_Znam|_ZdlPv|_ZdaPv|_ZnwmRKSt9nothrow_t|_ZnamRKSt9nothrow_t|_ZdlPvm|_ZdaPvm)$/;
 
-/** The first letters of OPENSSL_API's prefixes, as bytes (read from the pattern itself). */
-const OPENSSL_FIRST: ReadonlySet<number> = new Set(
-  OPENSSL_API.source
-    .replace(/^\^\(|\)$/g, "")
-    .split("|")
-    .map((p) => p.charCodeAt(0)),
-);
+/** OPENSSL_API_PREFIXES by their first byte. */
+const OPENSSL_PREFIXES: ReadonlyMap<number, readonly string[]> = (() => {
+  const m = new Map<number, string[]>();
+  for (const p of OPENSSL_API_PREFIXES) {
+    const list = m.get(p.charCodeAt(0));
+    if (list) list.push(p);
+    else m.set(p.charCodeAt(0), [p]);
+  }
+  return m;
+})();
 
 /** OpenSSL-named exports that make a library "a bundled copy" when OpenSSL itself is not loaded. */
 const BUNDLED_COPY_MIN = 16;
@@ -143,10 +163,11 @@ function openSslNamedExports(elf: ElfFile): readonly string[] {
     for (let i = 0; i < t.count; i++) {
       if (t.shndxAt(i) === 0 || t.typeAt(i) !== STT.FUNC) continue;
       const bind = t.bindAt(i);
-      // Names are decoded only where OPENSSL_API could match their first letter.
-      if ((bind !== 1 && bind !== 2) || !OPENSSL_FIRST.has(t.firstByteAt(i))) continue;
-      const name = t.nameAt(i);
-      if (OPENSSL_API.test(name)) found.push(name);
+      if (bind !== 1 && bind !== 2) continue;
+      // The prefixes compared as bytes: only matching names are decoded.
+      const prefixes = OPENSSL_PREFIXES.get(t.firstByteAt(i));
+      if (prefixes !== undefined && prefixes.some((p) => t.nameStartsWith(i, p)))
+        found.push(t.nameAt(i));
     }
     names = found;
     openSslNamed.set(elf, names);

@@ -22,6 +22,7 @@ function aliased(elf: ElfFile, from: number, to: number, types?: Uint32Array): E
     nameHashAt: (i) => real.nameHashAt(a(i)),
     hashKeyAt: (i) => real.hashKeyAt(a(i)),
     nameIs: (i, name) => real.nameIs(a(i), name),
+    nameStartsWith: (i, prefix) => real.nameStartsWith(a(i), prefix),
     sameName: (i, other, j) => real.nameAt(a(i)) === other.nameAt(j),
     shndxAt: (i) => real.shndxAt(i),
     valueAt: (i) => real.valueAt(i),

@@ -99,7 +99,7 @@ test("interning every fixture's symbols gives one id per distinct name", () => {
   assert.equal(table.count, byName.size);
 });
 
-test("nameIs and definitionsOf answer as decoded names would, on every fixture", () => {
+test("nameIs, nameStartsWith and definitionsOf answer as decoded names would, on every fixture", () => {
   let asked = 0;
   for (const arch of ARCHES) {
     for (const file of ["libfix.so.1", "fixprog"]) {
@@ -115,6 +115,15 @@ test("nameIs and definitionsOf answer as decoded names would, on every fixture",
             other === name,
             `${arch}/${file}[${i}] ${name} ~ ${other}`,
           );
+        }
+        // Every prefix of the name, the name itself, and one character too long.
+        for (let n = 0; n <= name.length + 1; n++) {
+          for (const prefix of [name.slice(0, n), `${name.slice(0, n)}x`, `x${name.slice(0, n)}`])
+            assert.equal(
+              t.nameStartsWith(i, prefix),
+              name.startsWith(prefix),
+              `${arch}/${file}[${i}] ${name} starts with ${prefix}?`,
+            );
         }
       }
       for (const name of [...names, "no_such_symbol"]) {

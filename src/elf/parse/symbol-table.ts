@@ -111,6 +111,18 @@ export class SymbolTable implements ElfSymbolTable {
     return true;
   }
 
+  nameStartsWith(i: number, prefix: string): boolean {
+    const b = this.#strs;
+    const start = this.#start(i);
+    if (start < 0) return prefix === "";
+    const n = prefix.length;
+    // The name ends at a NUL before .dynstr's end (parseElf checked), and
+    // no prefix character is NUL: a shorter name mismatches at its NUL.
+    if (start + n > b.length) return false;
+    for (let p = 0; p < n; p++) if (b[start + p] !== prefix.charCodeAt(p)) return false;
+    return true;
+  }
+
   sameName(i: number, other: ElfSymbolTable, j: number): boolean {
     if (!(other instanceof SymbolTable)) return this.nameAt(i) === other.nameAt(j);
     const a = this.#strs;

@@ -205,6 +205,8 @@ export interface ElfSymbolTable {
   hashKeyAt(i: number): number;
   /** Whether symbol `i`'s name is `name` (its characters are bytes), compared without decoding it. */
   nameIs(i: number, name: string): boolean;
+  /** Whether symbol `i`'s name begins with `prefix` (its characters are bytes), without decoding it. */
+  nameStartsWith(i: number, prefix: string): boolean;
   /** Whether symbol `i`'s name equals symbol `j`'s of `other`, compared without decoding either. */
   sameName(i: number, other: ElfSymbolTable, j: number): boolean;
   shndxAt(i: number): number;
