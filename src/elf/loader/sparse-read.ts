@@ -13,12 +13,24 @@ export const SPARSE_ABOVE = 64 * 1024;
 /** Ranges to read this close together are read as one. */
 const MERGE_GAP = 16 * 1024;
 
+const PT_LOAD = 1;
 const PT_DYNAMIC = 2;
 const PT_INTERP = 3;
 const PT_NOTE = 4;
 const PT_GNU_PROPERTY = 0x6474e553;
 /** Section types whose contents the ELF model never reads: code, data, .symtab, init arrays. */
 const SKIPPED_SECTIONS = new Set([1, 2, 8, 14, 15, 16]);
+const SHT_RELA = 4;
+const SHT_REL = 9;
+const DT_NULL = 0;
+const DT_RELA = 7;
+const DT_RELASZ = 8;
+const DT_RELAENT = 9;
+const DT_REL = 17;
+const DT_RELSZ = 18;
+const DT_RELENT = 19;
+const DT_RELACOUNT = 0x6ffffff9;
+const DT_RELCOUNT = 0x6ffffffa;
 
 /**
  * One buffer reused from read to read, for a caller that parses each file's
@@ -139,26 +151,85 @@ export function readElfBytes(
       const range = span(offset, length);
       if (range) ranges.push(range);
     };
+    const loads: [vaddr: number, offset: number, filesz: number][] = [];
+    let dynamic: [number, number] | undefined;
     for (let i = 0; i < phnum; i++) {
       const p = phoff + i * phentsize;
       if (p + phentsize > f.size) break;
       const type = u32(p);
+      const offset = addr(p + (is64 ? 8 : 4));
+      const filesz = addr(p + (is64 ? 32 : 16));
+      if (type === PT_LOAD) loads.push([addr(p + (is64 ? 16 : 8)), offset, filesz]);
+      if (type === PT_DYNAMIC) dynamic = span(offset, filesz);
       if (type !== PT_DYNAMIC && type !== PT_INTERP && type !== PT_NOTE && type !== PT_GNU_PROPERTY)
         continue;
-      want(addr(p + (is64 ? 8 : 4)), addr(p + (is64 ? 32 : 16)));
+      want(offset, filesz);
     }
+    // The leading relative relocations parseElf skips as ld.so does
+    // (relocations.ts): bytes at their section's start left unread.
+    fill(dynamic);
+    const relative = dynamic ? relativeRelocations(dv, dynamic, is64, le, loads) : [];
     for (let i = 0; i < shnum; i++) {
       const s = shoff + i * shentsize;
       if (s + shentsize > f.size) break;
       const type = u32(s + 4);
       if (SKIPPED_SECTIONS.has(type)) continue;
-      want(addr(s + (is64 ? 24 : 16)), addr(s + (is64 ? 32 : 20)));
+      let offset = addr(s + (is64 ? 24 : 16));
+      let size = addr(s + (is64 ? 32 : 20));
+      if (type === SHT_RELA || type === SHT_REL) {
+        const skip = relative.find((r) => r.rela === (type === SHT_RELA) && r.offset === offset);
+        if (skip) {
+          const bytes = Math.min(skip.bytes, size);
+          offset += bytes;
+          size -= bytes;
+        }
+      }
+      want(offset, size);
     }
     for (const range of mergeRanges(ranges, MERGE_GAP)) fill(range);
     return buf;
   } finally {
     f.close();
   }
+}
+
+/**
+ * Per DT_RELA and DT_REL table: its file offset (through the PT_LOAD
+ * segments) and the bytes of its leading DT_RELACOUNT / DT_RELCOUNT
+ * entries, which parseElf does not read. Reads only the PT_DYNAMIC bytes
+ * in `dynamic`, already filled; what it cannot map is left out (read whole).
+ */
+function relativeRelocations(
+  dv: DataView,
+  dynamic: readonly [number, number],
+  is64: boolean,
+  le: boolean,
+  loads: readonly (readonly [number, number, number])[],
+): { rela: boolean; offset: number; bytes: number }[] {
+  const tags = new Map<number, number>();
+  const entry = is64 ? 16 : 8;
+  for (let o = dynamic[0]; o + entry <= dynamic[1]; o += entry) {
+    const tag = is64 ? Number(dv.getBigInt64(o, le)) : dv.getInt32(o, le);
+    if (tag === DT_NULL) break;
+    // The first of each tag, as parseElf's dynValue reads them.
+    if (!tags.has(tag))
+      tags.set(tag, is64 ? Number(dv.getBigUint64(o + 8, le)) : dv.getUint32(o + 4, le));
+  }
+  const out: { rela: boolean; offset: number; bytes: number }[] = [];
+  const add = (rela: boolean, at: number, size: number, ent: number, count: number): void => {
+    const a = tags.get(at);
+    const sz = tags.get(size);
+    const n = tags.get(count);
+    if (a === undefined || sz === undefined || !n) return;
+    const e = tags.get(ent) ?? (is64 ? (rela ? 24 : 16) : rela ? 12 : 8);
+    if (e <= 0) return;
+    const load = loads.find(([vaddr, , filesz]) => a >= vaddr && a < vaddr + filesz);
+    if (!load) return;
+    out.push({ rela, offset: a - load[0] + load[1], bytes: Math.min(n, Math.floor(sz / e)) * e });
+  };
+  add(true, DT_RELA, DT_RELASZ, DT_RELAENT, DT_RELACOUNT);
+  add(false, DT_REL, DT_RELSZ, DT_RELENT, DT_RELCOUNT);
+  return out;
 }
 
 /**

@@ -17,6 +17,12 @@ import type { ElfView } from "./view.js";
  * Relocations with symbol 0 (RELATIVE and the like) need no lookup and are
  * left out; DT_RELR holds only those. A DT_JMPREL range inside the
  * DT_RELA/DT_REL range (some linkers overlap them) is read once.
+ *
+ * The first DT_RELACOUNT (DT_RELCOUNT) entries of DT_RELA (DT_REL) are not
+ * read at all: ld.so applies them as R_*_RELATIVE whatever they hold
+ * (elf/do-rel.h skips min(count, entries) before any symbol lookup), and
+ * they are most of a PIE's or a library's relocations — tens of megabytes
+ * in a sweep. {@link relativeSkip} gives the sparse reader the same bytes.
  */
 export function readRelocations(
   v: ElfView,
@@ -25,8 +31,14 @@ export function readRelocations(
   map: AddressMapper,
   maxEntries: number,
 ): ElfRelocations {
-  const ranges: { at: number; size: number; rela: boolean; what: string }[] = [];
-  const add = (addrTag: number, sizeTag: number, rela: boolean, what: string): void => {
+  const ranges: { at: number; size: number; rela: boolean; what: string; relative: number }[] = [];
+  const add = (
+    addrTag: number,
+    sizeTag: number,
+    rela: boolean,
+    what: string,
+    countTag?: number,
+  ): void => {
     const addr = dynValue(entries, addrTag);
     const size = dynValue(entries, sizeTag);
     if (addr === undefined || !size) return;
@@ -34,17 +46,26 @@ export function readRelocations(
     if (at === undefined) {
       throw new ElfError(what, 0, `address 0x${addr.toString(16)} is in no PT_LOAD segment`);
     }
-    ranges.push({ at, size, rela, what });
+    const relative = countTag === undefined ? 0 : (dynValue(entries, countTag) ?? 0);
+    ranges.push({ at, size, rela, what, relative });
   };
-  add(DT.RELA, DT.RELASZ, true, "DT_RELA");
-  add(DT.REL, DT.RELSZ, false, "DT_REL");
+  add(DT.RELA, DT.RELASZ, true, "DT_RELA", DT.RELACOUNT);
+  add(DT.REL, DT.RELSZ, false, "DT_REL", DT.RELCOUNT);
   const pltRela = dynValue(entries, DT.PLTREL) === DT.RELA;
   const jmp = dynValue(entries, DT.JMPREL);
   const jmpAt = jmp === undefined ? undefined : map(jmp);
   const inside = jmpAt !== undefined && ranges.some((r) => jmpAt >= r.at && jmpAt < r.at + r.size);
   if (!inside) add(DT.JMPREL, DT.PLTRELSZ, pltRela, "DT_JMPREL");
+  // With LD_BIND_NOW ld.so processes a DT_JMPREL that directly follows
+  // DT_RELA (DT_REL) as one range with it: a count of relative entries
+  // beyond the first range runs on into the second.
+  const jmpRange = inside ? undefined : ranges.find((r) => r.what === "DT_JMPREL");
+  const before = ranges.find((r) => r.rela === pltRela && r.what !== "DT_JMPREL");
+  const carries =
+    jmpRange !== undefined && before !== undefined && before.at + before.size === jmpRange.at;
 
   let total = 0;
+  let carry = 0;
   const plan: { at: number; n: number; ent: number }[] = [];
   for (const r of ranges) {
     const ent =
@@ -52,11 +73,20 @@ export function readRelocations(
       (cls === 64 ? (r.rela ? 24 : 16) : r.rela ? 12 : 8);
     const min = cls === 64 ? 16 : 8;
     if (ent < min) throw new ElfError(r.what, r.at, `relocation entry size ${ent} is below ${min}`);
-    const n = Math.floor(r.size / ent);
-    if (n > maxEntries)
-      throw new ElfError(r.what, r.at, `${n} relocations exceed the limit of ${maxEntries}`);
-    v.need(r.at, n * ent, `${r.what} (${n} relocations of ${ent} bytes at offset ${r.at})`);
-    plan.push({ at: r.at, n, ent });
+    const all = Math.floor(r.size / ent);
+    if (all > maxEntries)
+      throw new ElfError(r.what, r.at, `${all} relocations exceed the limit of ${maxEntries}`);
+    const relative = r === jmpRange && carries ? carry : r.relative;
+    const skip = Math.min(relative, all);
+    if (r === before) carry = relative - skip;
+    const at = r.at + skip * ent;
+    const n = all - skip;
+    v.need(
+      at,
+      n * ent,
+      `${r.what} (${n} relocations of ${ent} bytes at offset ${at}, after ${skip} relative)`,
+    );
+    plan.push({ at, n, ent });
     total += n;
   }
   // Each range is checked whole above; r_info is read unchecked.
