@@ -103,10 +103,13 @@ export function readDynamicEntries(
       if (v.u64HighAt(o) === 0) tag = v.u64LowAt(o);
       else tag = Number(BigInt.asIntN(64, v.u64big(o, `${range.what}[${i}].d_tag`)));
       const hi = v.u64HighAt(o + 8);
+      // hi === 0 apart: a small value stays a small integer, not a heap double.
       value =
-        hi <= 0x1fffff
-          ? hi * 0x1_0000_0000 + v.u64LowAt(o + 8)
-          : v.u64big(o + 8, `${range.what}[${i}].d_un`);
+        hi === 0
+          ? v.u64LowAt(o + 8)
+          : hi <= 0x1fffff
+            ? hi * 0x1_0000_0000 + v.u64LowAt(o + 8)
+            : v.u64big(o + 8, `${range.what}[${i}].d_un`);
     } else {
       tag = v.u32At(o);
       value = v.u32At(o + 4);

@@ -61,15 +61,19 @@ export class ElfView {
 
   /** An unsigned 64-bit value; above 2^53 throws (use {@link u64big} for raw values). */
   u64(offset: number, field: string): number {
-    const v = this.u64big(offset, field);
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) {
+    this.need(offset, 8, field);
+    const hi = this.u64HighAt(offset);
+    if (hi > 0x1fffff) {
+      const v = this.#dv.getBigUint64(offset, this.littleEndian);
       throw new ElfError(
         field,
         offset,
         `value 0x${v.toString(16)} at offset ${offset} is too large`,
       );
     }
-    return Number(v);
+    // A small value stays a small integer: Number(bigint) or hi * 2^32 + lo
+    // make a heap-allocated double of every field of every header record.
+    return hi === 0 ? this.u64LowAt(offset) : hi * 0x1_0000_0000 + this.u64LowAt(offset);
   }
 
   u64big(offset: number, field: string): bigint {
@@ -107,7 +111,7 @@ export class ElfView {
   u64SafeAt(offset: number, field: () => string): number {
     const hi = this.u64HighAt(offset);
     if (hi > 0x1fffff) return this.u64(offset, field());
-    return hi * 0x1_0000_0000 + this.u64LowAt(offset);
+    return hi === 0 ? this.u64LowAt(offset) : hi * 0x1_0000_0000 + this.u64LowAt(offset);
   }
 
   /** The low 53 bits of the u64 at `offset` as a number (checked range; addresses and sizes). */
