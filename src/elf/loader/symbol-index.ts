@@ -36,7 +36,8 @@ interface IndexedRefs {
   /** Every file that answers some reference (the union of the candidates), in the order found. */
   readonly answering: Set<number>;
   readonly memo: Map<string, MemoEntry>;
-  byNameId?: Map<number, number[]>;
+  /** Per name id, the references to it: made when the executable's definitions are first laid over. */
+  byNameId: Map<number, number[]> | undefined;
 }
 
 /** The executable's definitions of the names the index knows, by name id. */
@@ -142,6 +143,8 @@ export class SymbolIndex {
       syncedGen: -1,
       answering: new Set(),
       memo: new Map(),
+      // Present from the start: one shape for every IndexedRefs.
+      byNameId: undefined,
     };
     this.#refs.set(elf, r);
     return r;
