@@ -140,6 +140,35 @@ function cacheEntries(cache: LdCache, name: string): readonly LdCacheEntry[] {
   return index.get(name) ?? [];
 }
 
+/** Per cache and platform, the file ld.so.cache gives for each name asked (null: none). */
+const cachedPaths = new WeakMap<LdCache, WeakMap<LoaderPlatform, Map<string, string | null>>>();
+
+/**
+ * The file _dl_load_cache_lookup picks for `name`: entries of this ABI
+ * (or any), the glibc-hwcaps subdirectories in the platform's order
+ * first, then entries without hwcaps. Once per name and platform.
+ */
+function cachedPath(cache: LdCache, platform: LoaderPlatform, name: string): string | undefined {
+  let byPlatform = cachedPaths.get(cache);
+  if (!byPlatform) cachedPaths.set(cache, (byPlatform = new WeakMap()));
+  let byName = byPlatform.get(platform);
+  if (!byName) byPlatform.set(platform, (byName = new Map<string, string | null>()));
+  let file = byName.get(name);
+  if (file === undefined) {
+    const candidates = cacheEntries(cache, name).filter(
+      (e) => e.flags === platform.cacheFlags || e.flags === 1,
+    );
+    const best =
+      platform.hwcaps
+        .map((h) => candidates.find((e) => e.hwcapsSubdir === h))
+        .find((e) => e !== undefined) ??
+      candidates.find((e) => e.hwcapsSubdir === undefined && e.hwcap === 0n);
+    file = best?.value ?? null;
+    byName.set(name, file);
+  }
+  return file ?? undefined;
+}
+
 const sameAbi = (a: ElfFile, b: ElfFile): boolean =>
   a.class === b.class && a.machine === b.machine && a.endian === b.endian;
 
@@ -276,17 +305,10 @@ export function loadProcess(
   };
   const fromCache = (name: string, a: Attempt) => {
     if (!cache) return undefined;
-    const candidates = cacheEntries(cache, name).filter(
-      (e) => e.flags === platform.cacheFlags || e.flags === 1,
-    );
-    const ranked = [
-      ...platform.hwcaps.flatMap((h) => candidates.filter((e) => e.hwcapsSubdir === h)),
-      ...candidates.filter((e) => e.hwcapsSubdir === undefined && e.hwcap === 0n),
-    ];
-    const best = ranked[0];
-    if (!best) return undefined;
-    const hit = tryFile(best.value, a);
-    return hit ? { file: best.value, hit } : undefined;
+    const file = cachedPath(cache, platform, name);
+    if (file === undefined) return undefined;
+    const hit = tryFile(file, a);
+    return hit ? { file, hit } : undefined;
   };
 
   const ldLibraryPath = expand(options.ldLibraryPath ?? "", undefined);
