@@ -64,7 +64,7 @@ export function sweepSummaries(
  * CPU. They apply to the whole process (worker threads included) and change
  * no result.
  */
-export const SWEEP_V8_FLAGS = [
+const SWEEP_V8_FLAGS = [
   "--max-inlined-bytecode-size-cumulative=200",
   "--no-allocation-site-pretenuring",
 ] as const;

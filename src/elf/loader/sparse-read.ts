@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_READ, TlsDoctorError, type HostView } from "../../core/index.js";
+import { DT, PT, relocationEntrySize, SHT } from "../parse/index.js";
 
 /** Largest file a {@link ScratchBuffer} holds; larger ones get their own buffer. */
 const SCRATCH_MAX = 32 * 1024 * 1024;
@@ -13,24 +14,8 @@ export const SPARSE_ABOVE = 64 * 1024;
 /** Ranges to read this close together are read as one. */
 const MERGE_GAP = 16 * 1024;
 
-const PT_LOAD = 1;
-const PT_DYNAMIC = 2;
-const PT_INTERP = 3;
-const PT_NOTE = 4;
-const PT_GNU_PROPERTY = 0x6474e553;
 /** Section types whose contents the ELF model never reads: code, data, .symtab, init arrays. */
 const SKIPPED_SECTIONS = new Set([1, 2, 8, 14, 15, 16]);
-const SHT_RELA = 4;
-const SHT_REL = 9;
-const DT_NULL = 0;
-const DT_RELA = 7;
-const DT_RELASZ = 8;
-const DT_RELAENT = 9;
-const DT_REL = 17;
-const DT_RELSZ = 18;
-const DT_RELENT = 19;
-const DT_RELACOUNT = 0x6ffffff9;
-const DT_RELCOUNT = 0x6ffffffa;
 
 /**
  * One buffer reused from read to read, for a caller that parses each file's
@@ -159,9 +144,9 @@ export function readElfBytes(
       const type = u32(p);
       const offset = addr(p + (is64 ? 8 : 4));
       const filesz = addr(p + (is64 ? 32 : 16));
-      if (type === PT_LOAD) loads.push([addr(p + (is64 ? 16 : 8)), offset, filesz]);
-      if (type === PT_DYNAMIC) dynamic = span(offset, filesz);
-      if (type !== PT_DYNAMIC && type !== PT_INTERP && type !== PT_NOTE && type !== PT_GNU_PROPERTY)
+      if (type === PT.LOAD) loads.push([addr(p + (is64 ? 16 : 8)), offset, filesz]);
+      if (type === PT.DYNAMIC) dynamic = span(offset, filesz);
+      if (type !== PT.DYNAMIC && type !== PT.INTERP && type !== PT.NOTE && type !== PT.GNU_PROPERTY)
         continue;
       want(offset, filesz);
     }
@@ -176,8 +161,8 @@ export function readElfBytes(
       if (SKIPPED_SECTIONS.has(type)) continue;
       let offset = addr(s + (is64 ? 24 : 16));
       let size = addr(s + (is64 ? 32 : 20));
-      if (type === SHT_RELA || type === SHT_REL) {
-        const skip = relative.find((r) => r.rela === (type === SHT_RELA) && r.offset === offset);
+      if (type === SHT.RELA || type === SHT.REL) {
+        const skip = relative.find((r) => r.rela === (type === SHT.RELA) && r.offset === offset);
         if (skip) {
           const bytes = Math.min(skip.bytes, size);
           offset += bytes;
@@ -210,7 +195,7 @@ function relativeRelocations(
   const entry = is64 ? 16 : 8;
   for (let o = dynamic[0]; o + entry <= dynamic[1]; o += entry) {
     const tag = is64 ? Number(dv.getBigInt64(o, le)) : dv.getInt32(o, le);
-    if (tag === DT_NULL) break;
+    if (tag === DT.NULL) break;
     // The first of each tag, as parseElf's dynValue reads them.
     if (!tags.has(tag))
       tags.set(tag, is64 ? Number(dv.getBigUint64(o + 8, le)) : dv.getUint32(o + 4, le));
@@ -221,14 +206,14 @@ function relativeRelocations(
     const sz = tags.get(size);
     const n = tags.get(count);
     if (a === undefined || sz === undefined || !n) return;
-    const e = tags.get(ent) ?? (is64 ? (rela ? 24 : 16) : rela ? 12 : 8);
+    const e = tags.get(ent) ?? relocationEntrySize(is64 ? 64 : 32, rela);
     if (e <= 0) return;
     const load = loads.find(([vaddr, , filesz]) => a >= vaddr && a < vaddr + filesz);
     if (!load) return;
     out.push({ rela, offset: a - load[0] + load[1], bytes: Math.min(n, Math.floor(sz / e)) * e });
   };
-  add(true, DT_RELA, DT_RELASZ, DT_RELAENT, DT_RELACOUNT);
-  add(false, DT_REL, DT_RELSZ, DT_RELENT, DT_RELCOUNT);
+  add(true, DT.RELA, DT.RELASZ, DT.RELAENT, DT.RELACOUNT);
+  add(false, DT.REL, DT.RELSZ, DT.RELENT, DT.RELCOUNT);
   return out;
 }
 

@@ -4,6 +4,10 @@ import { ElfError } from "./errors.js";
 import type { ElfClass, ElfDynamicEntry, ElfRelocations } from "./types.js";
 import type { ElfView } from "./view.js";
 
+/** Elf32/64_Rel(a)'s size, for a file without DT_RELENT / DT_RELAENT. */
+export const relocationEntrySize = (cls: ElfClass, rela: boolean): number =>
+  cls === 64 ? (rela ? 24 : 16) : rela ? 12 : 8;
+
 /**
  * The dynamic relocations that name a symbol, as ld.so processes them at
  * start-up with LD_BIND_NOW (DT_REL/DT_RELA, then DT_JMPREL):
@@ -22,7 +26,7 @@ import type { ElfView } from "./view.js";
  * read at all: ld.so applies them as R_*_RELATIVE whatever they hold
  * (elf/do-rel.h skips min(count, entries) before any symbol lookup), and
  * they are most of a PIE's or a library's relocations — tens of megabytes
- * in a sweep. {@link relativeSkip} gives the sparse reader the same bytes.
+ * in a sweep; the sparse reader (loader/sparse-read.ts) leaves them unread.
  */
 export function readRelocations(
   v: ElfView,
@@ -31,54 +35,67 @@ export function readRelocations(
   map: AddressMapper,
   maxEntries: number,
 ): ElfRelocations {
-  const ranges: { at: number; size: number; rela: boolean; what: string; relative: number }[] = [];
+  interface Range {
+    at: number;
+    size: number;
+    rela: boolean;
+    what: string;
+    /** Leading entries ld.so takes as relative. */
+    relative: number;
+    /** The range this one directly follows and is processed with (DT_JMPREL only). */
+    after?: Range;
+  }
+  const ranges: Range[] = [];
   const add = (
     addrTag: number,
     sizeTag: number,
     rela: boolean,
     what: string,
     countTag?: number,
-  ): void => {
+  ): Range | undefined => {
     const addr = dynValue(entries, addrTag);
     const size = dynValue(entries, sizeTag);
-    if (addr === undefined || !size) return;
+    if (addr === undefined || !size) return undefined;
     const at = map(addr);
     if (at === undefined) {
       throw new ElfError(what, 0, `address 0x${addr.toString(16)} is in no PT_LOAD segment`);
     }
     const relative = countTag === undefined ? 0 : (dynValue(entries, countTag) ?? 0);
-    ranges.push({ at, size, rela, what, relative });
+    const r: Range = { at, size, rela, what, relative };
+    ranges.push(r);
+    return r;
   };
-  add(DT.RELA, DT.RELASZ, true, "DT_RELA", DT.RELACOUNT);
-  add(DT.REL, DT.RELSZ, false, "DT_REL", DT.RELCOUNT);
+  const rela = add(DT.RELA, DT.RELASZ, true, "DT_RELA", DT.RELACOUNT);
+  const rel = add(DT.REL, DT.RELSZ, false, "DT_REL", DT.RELCOUNT);
   const pltRela = dynValue(entries, DT.PLTREL) === DT.RELA;
   const jmp = dynValue(entries, DT.JMPREL);
   const jmpAt = jmp === undefined ? undefined : map(jmp);
   const inside = jmpAt !== undefined && ranges.some((r) => jmpAt >= r.at && jmpAt < r.at + r.size);
-  if (!inside) add(DT.JMPREL, DT.PLTRELSZ, pltRela, "DT_JMPREL");
-  // With LD_BIND_NOW ld.so processes a DT_JMPREL that directly follows
-  // DT_RELA (DT_REL) as one range with it: a count of relative entries
-  // beyond the first range runs on into the second.
-  const jmpRange = inside ? undefined : ranges.find((r) => r.what === "DT_JMPREL");
-  const before = ranges.find((r) => r.rela === pltRela && r.what !== "DT_JMPREL");
-  const carries =
-    jmpRange !== undefined && before !== undefined && before.at + before.size === jmpRange.at;
+  if (!inside) {
+    const plt = add(DT.JMPREL, DT.PLTRELSZ, pltRela, "DT_JMPREL");
+    // With LD_BIND_NOW ld.so processes a DT_JMPREL that directly follows
+    // DT_RELA (DT_REL) as one range with it: a count of relative entries
+    // beyond the first range runs on into the second.
+    const before = pltRela ? rela : rel;
+    if (plt && before && before.at + before.size === plt.at) plt.after = before;
+  }
 
   let total = 0;
-  let carry = 0;
+  /** Per range, the relative entries its count leaves beyond its end. */
+  const beyond = new Map<Range, number>();
   const plan: { at: number; n: number; ent: number }[] = [];
   for (const r of ranges) {
     const ent =
       (r.rela ? dynValue(entries, DT.RELAENT) : dynValue(entries, DT.RELENT)) ??
-      (cls === 64 ? (r.rela ? 24 : 16) : r.rela ? 12 : 8);
+      relocationEntrySize(cls, r.rela);
     const min = cls === 64 ? 16 : 8;
     if (ent < min) throw new ElfError(r.what, r.at, `relocation entry size ${ent} is below ${min}`);
     const all = Math.floor(r.size / ent);
     if (all > maxEntries)
       throw new ElfError(r.what, r.at, `${all} relocations exceed the limit of ${maxEntries}`);
-    const relative = r === jmpRange && carries ? carry : r.relative;
+    const relative = r.after ? (beyond.get(r.after) ?? 0) : r.relative;
     const skip = Math.min(relative, all);
-    if (r === before) carry = relative - skip;
+    beyond.set(r, relative - skip);
     const at = r.at + skip * ent;
     const n = all - skip;
     v.need(
