@@ -110,7 +110,7 @@ export function readHeader(bytes: Uint8Array): { header: ElfHeader; view: ElfVie
   };
   // Extended numbering lives in section header 0, when there is one to read.
   if ((h.phnum === PN_XNUM || h.shnum === 0 || h.shstrndx === SHN_XINDEX) && h.shoff !== 0) {
-    const s0 = sectionHeaderAt(v, elfClass, h.shoff, () => "section header [0]");
+    const s0 = sectionHeaderAt(v, elfClass, h.shoff, 0);
     if (h.phnum === PN_XNUM) h.phnum = s0.info;
     if (h.shnum === 0) h.shnum = s0.size;
     if (h.shstrndx === SHN_XINDEX) h.shstrndx = s0.link;
@@ -142,16 +142,14 @@ export function readProgramHeaders(v: ElfView, h: ElfHeader): ElfProgramHeader[]
   for (let i = 0; i < h.phnum; i++) {
     const o = h.phoff + i * h.phentsize;
     if (h.class === 64) {
-      const u64 = (at: number, name: string): number =>
-        v.u64SafeAt(at, () => `program header [${i}].${name}`);
       out.push({
         type: v.u32At(o),
         flags: v.u32At(o + 4),
-        offset: u64(o + 8, "p_offset"),
-        vaddr: u64(o + 16, "p_vaddr"),
-        filesz: u64(o + 32, "p_filesz"),
-        memsz: u64(o + 40, "p_memsz"),
-        align: u64(o + 48, "p_align"),
+        offset: v.u64FieldAt(o + 8, PROGRAM_HEADER, i, "p_offset"),
+        vaddr: v.u64FieldAt(o + 16, PROGRAM_HEADER, i, "p_vaddr"),
+        filesz: v.u64FieldAt(o + 32, PROGRAM_HEADER, i, "p_filesz"),
+        memsz: v.u64FieldAt(o + 40, PROGRAM_HEADER, i, "p_memsz"),
+        align: v.u64FieldAt(o + 48, PROGRAM_HEADER, i, "p_align"),
       });
     } else {
       out.push({
@@ -172,21 +170,24 @@ interface RawSection extends Omit<ElfSection, "name"> {
   readonly nameOffset: number;
 }
 
-/** One section header; `f()` names it, for an error only. */
-function sectionHeaderAt(v: ElfView, cls: ElfClass, o: number, f: () => string): RawSection {
-  if (o < 0 || o + (cls === 64 ? 64 : 40) > v.length) v.need(o, cls === 64 ? 64 : 40, f());
+const SECTION_HEADER = "section header";
+const PROGRAM_HEADER = "program header";
+
+/** Section header `i`, at `o`. */
+function sectionHeaderAt(v: ElfView, cls: ElfClass, o: number, i: number): RawSection {
+  if (o < 0 || o + (cls === 64 ? 64 : 40) > v.length)
+    v.need(o, cls === 64 ? 64 : 40, `${SECTION_HEADER} [${i}]`);
   if (cls === 64) {
-    const u64 = (at: number, name: string): number => v.u64SafeAt(at, () => `${f()}.${name}`);
     return {
       nameOffset: v.u32At(o),
       type: v.u32At(o + 4),
-      flags: u64(o + 8, "sh_flags"),
-      addr: u64(o + 16, "sh_addr"),
-      offset: u64(o + 24, "sh_offset"),
-      size: u64(o + 32, "sh_size"),
+      flags: v.u64FieldAt(o + 8, SECTION_HEADER, i, "sh_flags"),
+      addr: v.u64FieldAt(o + 16, SECTION_HEADER, i, "sh_addr"),
+      offset: v.u64FieldAt(o + 24, SECTION_HEADER, i, "sh_offset"),
+      size: v.u64FieldAt(o + 32, SECTION_HEADER, i, "sh_size"),
       link: v.u32At(o + 40),
       info: v.u32At(o + 44),
-      entsize: u64(o + 56, "sh_entsize"),
+      entsize: v.u64FieldAt(o + 56, SECTION_HEADER, i, "sh_entsize"),
     };
   }
   return {
@@ -222,7 +223,7 @@ export function readSections(v: ElfView, h: ElfHeader, warnings: string[]): ElfS
   }
   const raw: RawSection[] = [];
   for (let i = 0; i < h.shnum; i++) {
-    raw.push(sectionHeaderAt(v, h.class, h.shoff + i * h.shentsize, () => `section header [${i}]`));
+    raw.push(sectionHeaderAt(v, h.class, h.shoff + i * h.shentsize, i));
   }
   const strtab = raw[h.shstrndx];
   let names: ((o: number) => string) | undefined;

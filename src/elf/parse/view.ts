@@ -105,12 +105,13 @@ export class ElfView {
   }
 
   /**
-   * The u64 at `offset` (checked range) as a number; above 2^53 throws,
-   * naming `field()` — built only then.
+   * The u64 at `offset` (checked range) of entry `index` of a table as a
+   * number; above 2^53 throws, naming `${table} [${index}].${name}` — built
+   * only then, so a table's loop makes no string or closure per field.
    */
-  u64SafeAt(offset: number, field: () => string): number {
+  u64FieldAt(offset: number, table: string, index: number, name: string): number {
     const hi = this.u64HighAt(offset);
-    if (hi > 0x1fffff) return this.u64(offset, field());
+    if (hi > 0x1fffff) return this.u64(offset, `${table} [${index}].${name}`);
     return hi === 0 ? this.u64LowAt(offset) : hi * 0x1_0000_0000 + this.u64LowAt(offset);
   }
 
