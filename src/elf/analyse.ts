@@ -17,7 +17,7 @@ import {
   type LoadResult,
   type LoaderContext,
 } from "./loader/load.js";
-import { STT, type ElfFile } from "./parse/index.js";
+import { STT, type ElfFile, type ElfSymbolTable } from "./parse/index.js";
 import { searchPathRisks, type SearchPathRisk } from "./search-path-risk.js";
 
 /** A reference that binds outside its object's own dependency closure although the closure defines it. */
@@ -153,6 +153,16 @@ function defines(elf: ElfFile, symbol: string, version: string | undefined): boo
   );
 }
 
+/**
+ * Does symbol `i`'s name start with one of `prefixes`? A loop, not
+ * `prefixes.some(…)`: a closure over the loop's `i` would make a context
+ * per symbol scanned (24 MB of garbage in a sweep of /usr/bin and /usr/sbin).
+ */
+function startsWithAny(t: ElfSymbolTable, i: number, prefixes: readonly string[]): boolean {
+  for (const p of prefixes) if (t.nameStartsWith(i, p)) return true;
+  return false;
+}
+
 /** The functions a file exports under OpenSSL API names (once per file: a sweep asks for each process). */
 const openSslNamed = new WeakMap<ElfFile, readonly string[]>();
 function openSslNamedExports(elf: ElfFile): readonly string[] {
@@ -166,8 +176,7 @@ function openSslNamedExports(elf: ElfFile): readonly string[] {
       if (bind !== 1 && bind !== 2) continue;
       // The prefixes compared as bytes: only matching names are decoded.
       const prefixes = OPENSSL_PREFIXES.get(t.firstByteAt(i));
-      if (prefixes !== undefined && prefixes.some((p) => t.nameStartsWith(i, p)))
-        found.push(t.nameAt(i));
+      if (prefixes !== undefined && startsWithAny(t, i, prefixes)) found.push(t.nameAt(i));
     }
     names = found;
     openSslNamed.set(elf, names);
@@ -267,7 +276,7 @@ export function analyseProcess(
       if (ob.from !== 0) continue;
       for (let k = 0; k < ob.refs.count; k++) {
         const to = ob.targetOf(k);
-        if (to >= 0) mainTargetMap.set(ob.refs.names[k] as string, to);
+        if (to >= 0) mainTargetMap.set(ob.refs.nameOf(k), to);
       }
     }
     return mainTargetMap;
@@ -279,13 +288,13 @@ export function analyseProcess(
   const inClosure = new Int32Array(objects.length);
   for (const ob of compact.objects) {
     const from = objects[ob.from] as LoadedObject;
-    const { names, wants, flags } = ob.refs;
+    const { wants, flags } = ob.refs;
     const g = ob.groups();
     for (const k of g.unresolved) {
       if ((flags[k] as number) & REF.WEAK) continue;
       const version = wants[k]?.name;
       undefinedSymbols.push({
-        symbol: names[k] as string,
+        symbol: ob.refs.nameOf(k),
         ...(version === undefined ? {} : { version }),
         from: from.path,
       });

@@ -142,7 +142,7 @@ function keepProtected(
     let other: boolean;
     if (f & REF.PLT) other = (to[k] as number) >= 0 && to[k] !== o.index;
     else {
-      const name = t.names[k] as string;
+      const name = t.nameOf(k);
       const found = scope.find(
         (i) =>
           !(i === 0 && f & REF.COPY) &&
@@ -168,7 +168,7 @@ function bindByWalk(
   const to = new Int32Array(t.count).fill(-1);
   const defs = new Array<ElfSymbol | undefined>(t.count).fill(undefined);
   for (let k = 0; k < t.count; k++) {
-    const name = t.names[k] as string;
+    const name = t.nameOf(k);
     const want = t.wants[k];
     const f = t.flags[k] as number;
     const plt = (f & REF.PLT) !== 0;
@@ -251,7 +251,7 @@ export function bindingAt(b: ObjectBindings, k: number): Binding {
   const to = b.targetOf(k);
   return {
     from: b.from,
-    symbol: t.names[k] as string,
+    symbol: t.nameOf(k),
     // Every key present (undefined where absent): one shape for every record.
     version: want?.name,
     versionFile: want?.file,

@@ -210,7 +210,13 @@ export const REF = {
  */
 export interface RefTable {
   readonly count: number;
-  readonly names: readonly string[];
+  /**
+   * Reference `k`'s symbol name. Decoded when asked for: lookups go by
+   * the names' hash keys and bytes, and an analysis reads the names of the
+   * few references it reports (a sweep's 580,000 references would
+   * otherwise each be a string, most of them kept with their library).
+   */
+  nameOf(k: number): string;
   /** The .dynsym index of each reference's symbol. */
   readonly syms: Int32Array;
   readonly wants: readonly (WantedVersion | undefined)[];
@@ -229,7 +235,6 @@ const NO_PROTECTED: ReadonlyMap<number, ElfSymbol> = new Map();
 const classOf = (flags: number): 0 | 1 | 2 => (flags & REF.COPY ? 2 : flags & REF.PLT ? 1 : 0);
 
 export function buildRefTable(elf: ElfFile): RefTable {
-  const names: string[] = [];
   const wants: (WantedVersion | undefined)[] = [];
   const flags: number[] = [];
   const syms: number[] = [];
@@ -285,11 +290,10 @@ export function buildRefTable(elf: ElfFile): RefTable {
       slot = (slot + 1) & mask;
     }
     if (dup) continue;
-    const k = names.length;
+    const k = syms.length;
     slots[slot] = k + 1;
     keys.push(key);
     if (isProtected) (protectedSyms ??= new Map()).set(k, t.at(si));
-    names.push(t.nameAt(si));
     syms.push(si);
     wants.push(want);
     flags.push(
@@ -299,10 +303,11 @@ export function buildRefTable(elf: ElfFile): RefTable {
         (symbolic ? REF.OWN_FIRST : 0),
     );
   }
+  const symIndex = Int32Array.from(syms);
   return {
-    count: names.length,
-    names,
-    syms: Int32Array.from(syms),
+    count: symIndex.length,
+    nameOf: (k) => t.nameAt(symIndex[k] as number),
+    syms: symIndex,
     wants,
     flags: Uint8Array.from(flags),
     protectedSyms: protectedSyms ?? NO_PROTECTED,

@@ -243,12 +243,7 @@ export class SymbolIndex {
       const f = t.flags[k] as number;
       const want = t.wants[k];
       if (f & REF.OWN_FIRST) {
-        const def = matchIn(
-          o.elf,
-          t.names[k] as string,
-          want,
-          (f & REF.PLT) !== 0 && o.index === 0,
-        );
+        const def = matchIn(o.elf, t.nameOf(k), want, (f & REF.PLT) !== 0 && o.index === 0);
         if (def) {
           to[k] = o.index;
           defs[k] = def;
@@ -321,7 +316,7 @@ export class SymbolIndex {
       const f = t.flags[k] as number;
       const want = t.wants[k];
       if (f & REF.OWN_FIRST) {
-        const def = matchIn(o.elf, t.names[k] as string, want, false);
+        const def = matchIn(o.elf, t.nameOf(k), want, false);
         if (def) {
           rankTo[k] = OWN;
           defSyms[k] = def.index;
