@@ -9,8 +9,12 @@ export interface SymbolColumns {
   readonly shndx: Uint16Array;
   readonly value: Float64Array;
   readonly size: Float64Array;
-  /** Per symbol, when the file has .gnu.version. */
-  readonly versions: readonly (ElfSymbolVersion | undefined)[] | undefined;
+  /**
+   * When the file has .gnu.version: per symbol, the index in `distinct` of
+   * its version (one record per distinct .gnu.version value).
+   */
+  readonly versions:
+    { readonly ids: Uint16Array; readonly distinct: readonly ElfSymbolVersion[] } | undefined;
   /** The GNU hash chains' values for symbols `from` on, when the file has DT_GNU_HASH. */
   readonly chainHashes: { readonly from: number; readonly values: Uint32Array } | undefined;
 }
@@ -162,7 +166,8 @@ export class SymbolTable implements ElfSymbolTable {
   }
 
   versionAt(i: number): ElfSymbolVersion | undefined {
-    return this.#c.versions?.[i];
+    const v = this.#c.versions;
+    return v === undefined ? undefined : v.distinct[v.ids[i] as number];
   }
 
   /** What a hash table holds for lookups: all but undefined symbols without a value. */
@@ -186,7 +191,7 @@ export class SymbolTable implements ElfSymbolTable {
         type: info & 0xf,
         visibility: (c.other[i] as number) & 3,
         shndx: c.shndx[i] as number,
-        version: c.versions?.[i],
+        version: this.versionAt(i),
       };
       records[i] = sym = s;
     }

@@ -11,6 +11,15 @@ import { SymbolTable, type SymbolColumns } from "./symbol-table.js";
 import type { ElfView } from "./view.js";
 
 /**
+ * Per .gnu.version value, the {@link readDynamicSymbols} call (by number)
+ * that last met it and the slot it gave it: a table the size of the value
+ * space, made once, instead of a map per file.
+ */
+const versionSeen = new Int32Array(0x10000);
+const versionSlot = new Uint16Array(0x10000);
+let versionGen = 0;
+
+/**
  * .dynsym entries:
  *
  * ```
@@ -26,7 +35,7 @@ export function readDynamicSymbols(
   offset: number,
   count: number,
   strs: DynStrings,
-  versions: ((index: number, defined: boolean) => ElfSymbolVersion | undefined) | undefined,
+  versions: VersionResolver | undefined,
   chainHashes?: SymbolColumns["chainHashes"],
 ): SymbolTable {
   const size = cls === 64 ? 24 : 16;
@@ -39,7 +48,12 @@ export function readDynamicSymbols(
   const shndx = new Uint16Array(count);
   const value = new Float64Array(count);
   const sizes = new Float64Array(count);
-  const vers = versions ? new Array<ElfSymbolVersion | undefined>(count) : undefined;
+  // Per symbol, which of the file's distinct .gnu.version values it has:
+  // symbols share one version object per value.
+  const versionIds = versions ? new Uint16Array(count) : undefined;
+  const distinct: ElfSymbolVersion[] = [];
+  const versym = versions?.versymOffset ?? -1;
+  const gen = ++versionGen;
   // A name is readable when a NUL ends it inside .dynstr: when it starts
   // at or before the table's last NUL.
   const strings = v.bytes.subarray(Math.min(strs.offset, strs.end), strs.end);
@@ -66,7 +80,15 @@ export function readDynamicSymbols(
     // The eager read names the symbol and offset in its error.
     if (nameOff > lastNul && !(i === 0 && nameOff === 0))
       strs.read(nameOff, `.dynsym[${i}].st_name`);
-    if (vers) vers[i] = versions?.(i, sh !== 0);
+    if (versionIds !== undefined) {
+      const raw = v.u16At(versym + i * 2);
+      if (versionSeen[raw] !== gen) {
+        versionSeen[raw] = gen;
+        versionSlot[raw] = distinct.length;
+        distinct.push((versions as VersionResolver).resolve(raw, i));
+      }
+      versionIds[i] = versionSlot[raw] as number;
+    }
   }
   return new SymbolTable(
     {
@@ -76,7 +98,7 @@ export function readDynamicSymbols(
       shndx,
       value,
       size: sizes,
-      versions: vers,
+      versions: versionIds === undefined ? undefined : { ids: versionIds, distinct },
       chainHashes,
     },
     strings,
@@ -173,6 +195,14 @@ export function readVerneed(
 
 const VER_FLG_WEAK = 2;
 
+/** Where .gnu.version is and what each of its values means. */
+export interface VersionResolver {
+  /** Offset of .gnu.version (checked to hold one entry per symbol). */
+  readonly versymOffset: number;
+  /** The version a .gnu.version value names; `i`: the first symbol with it, for a warning. */
+  readonly resolve: (raw: number, i: number) => ElfSymbolVersion;
+}
+
 /**
  * A lookup from a .gnu.version entry to the version it names: verdef
  * indices for definitions, vernaux indices for references (one index space
@@ -185,7 +215,7 @@ export function versionResolver(
   defs: readonly ElfVersionDefinition[],
   needs: readonly ElfVersionNeed[],
   warnings: string[],
-): ((index: number, defined: boolean) => ElfSymbolVersion | undefined) | undefined {
+): VersionResolver | undefined {
   if (versymOffset === undefined) return undefined;
   v.need(versymOffset, count * 2, `.gnu.version (${count} entries at offset ${versymOffset})`);
   const byIndex = new Map<
@@ -198,29 +228,20 @@ export function versionResolver(
       byIndex.set(a.index, { name: a.name, file: n.file, weak: (a.flags & VER_FLG_WEAK) !== 0 });
     }
   }
-  // One version object per distinct .gnu.version value: symbols share them.
-  const interned = new Map<number, ElfSymbolVersion>();
-  return (i) => {
-    const raw = v.u16At(versymOffset + i * 2);
-    const known = interned.get(raw);
-    if (known !== undefined) return known;
-    const index = raw & 0x7fff;
-    const hidden = (raw & 0x8000) !== 0;
-    // Every version object has all five fields (undefined where absent):
-    // one shape keeps the lookups that read them monomorphic.
-    let version: ElfSymbolVersion;
-    if (index <= 1) version = { index, name: undefined, hidden, file: undefined, weak: undefined };
-    else {
+  return {
+    versymOffset,
+    resolve: (raw, i) => {
+      const index = raw & 0x7fff;
+      const hidden = (raw & 0x8000) !== 0;
+      // Every version object has all five fields (undefined where absent):
+      // one shape keeps the lookups that read them monomorphic.
+      if (index <= 1) return { index, name: undefined, hidden, file: undefined, weak: undefined };
       const hit = byIndex.get(index);
-      if (!hit) {
-        warnings.push(
-          `.gnu.version[${i}]: version index ${index} is defined by no verdef or verneed`,
-        );
-        return { index, name: undefined, hidden, file: undefined, weak: undefined };
-      }
-      version = { index, name: hit.name, hidden, file: hit.file, weak: hit.weak };
-    }
-    interned.set(raw, version);
-    return version;
+      if (hit) return { index, name: hit.name, hidden, file: hit.file, weak: hit.weak };
+      warnings.push(
+        `.gnu.version[${i}]: version index ${index} is defined by no verdef or verneed`,
+      );
+      return { index, name: undefined, hidden, file: undefined, weak: undefined };
+    },
   };
 }
