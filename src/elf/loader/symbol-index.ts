@@ -36,18 +36,42 @@ interface IndexedRefs {
   /** Every file that answers some reference (the union of the candidates), in the order found. */
   readonly answering: Set<number>;
   readonly memo: Map<string, MemoEntry>;
-  /** Per name id, the references to it: made when the executable's definitions are first laid over. */
-  byNameId: Map<number, number[]> | undefined;
+}
+
+/** Which name ids the latest {@link SymbolIndex.mainDefinitions} found: stamps by id. */
+interface MainMarks {
+  stamps: Int32Array;
+  gen: number;
 }
 
 /** The executable's definitions of the names the index knows, by name id. */
 export class MainDefinitions {
   readonly byId: ReadonlyMap<number, readonly ElfSymbol[]>;
   readonly #names: NameTable;
+  readonly #marks: MainMarks;
+  readonly #gen: number;
 
-  constructor(byId: ReadonlyMap<number, readonly ElfSymbol[]>, names: NameTable) {
+  constructor(
+    byId: ReadonlyMap<number, readonly ElfSymbol[]>,
+    names: NameTable,
+    marks: MainMarks,
+    gen: number,
+  ) {
     this.byId = byId;
     this.#names = names;
+    this.#marks = marks;
+    this.#gen = gen;
+  }
+
+  /**
+   * The executable's definitions of name id `id`. While these are the
+   * index's latest, an array read answers most ids (a library's every
+   * reference is asked, in every process); afterwards, the map.
+   */
+  byNameId(id: number): readonly ElfSymbol[] | undefined {
+    const m = this.#marks;
+    if (m.gen === this.#gen && m.stamps[id] !== this.#gen) return undefined;
+    return this.byId.get(id);
   }
 
   /** The executable's definitions of `name`, if the index knows the name. */
@@ -89,6 +113,7 @@ export class SymbolIndex {
   /** Per name id, its definitions: (file id, symbol index). */
   readonly #defs = new PairLists(4096, 4096);
   readonly #refs = new WeakMap<ElfFile, IndexedRefs>();
+  readonly #mainMarks: MainMarks = { stamps: new Int32Array(0), gen: 0 };
   #posGen: Int32Array = new Int32Array(256);
   #pos: Int32Array = new Int32Array(256);
   #gen = 0;
@@ -143,8 +168,6 @@ export class SymbolIndex {
       syncedGen: -1,
       answering: new Set(),
       memo: new Map(),
-      // Present from the start: one shape for every IndexedRefs.
-      byNameId: undefined,
     };
     this.#refs.set(elf, r);
     return r;
@@ -158,6 +181,11 @@ export class SymbolIndex {
    */
   mainDefinitions(main: ElfFile): MainDefinitions {
     const m = new Map<number, ElfSymbol[]>();
+    const marks = this.#mainMarks;
+    const gen = ++marks.gen;
+    // Ids made later are no name of the executable's: a read past the end is undefined.
+    if (marks.stamps.length < this.#names.count)
+      marks.stamps = new Int32Array(Math.max(1024, 2 * this.#names.count));
     const t = main.symbolTable;
     for (let i = 0; i < t.count; i++) {
       // The name's hash key (the GNU hash chains hold it) rules out most names undecoded.
@@ -165,11 +193,12 @@ export class SymbolIndex {
       const id = this.#names.find(t, i, t.hashKeyAt(i));
       if (id < 0) continue;
       const s = t.at(i);
+      marks.stamps[id] = gen;
       const list = m.get(id);
       if (list) list.push(s);
       else m.set(id, [s]);
     }
-    return new MainDefinitions(m, this.#names);
+    return new MainDefinitions(m, this.#names, marks, gen);
   }
 
   /** Makes `order` (object indices, in search order) the current scope. */
@@ -236,7 +265,7 @@ export class SymbolIndex {
   bindDirect(o: LoadedObject, scope: IndexedScope): ObjectBindings {
     const r = this.refsOf(o.elf);
     const t = r.table;
-    const main = scope.main.byId;
+    const main = scope.main;
     const to = new Int32Array(t.count).fill(-1);
     const defs = new Array<ElfSymbol | undefined>(t.count).fill(undefined);
     for (let k = 0; k < t.count; k++) {
@@ -252,7 +281,7 @@ export class SymbolIndex {
       }
       // The executable comes first in every scope (but not for COPY relocations).
       if (!(f & REF.COPY)) {
-        const mine = main.get(r.nameIds[k] as number);
+        const mine = main.byNameId(r.nameIds[k] as number);
         const def = mine === undefined ? undefined : matchSyms(mine, want, (f & REF.PLT) !== 0);
         if (def) {
           to[k] = 0;
@@ -357,35 +386,16 @@ export class SymbolIndex {
     scope: IndexedScope,
   ): Map<number, ElfSymbol> | undefined {
     const t = r.table;
-    const main = scope.main.byId;
-    if (main.size === 0 || t.count === 0) return undefined;
+    const main = scope.main;
+    if (main.byId.size === 0) return undefined;
     let patches: Map<number, ElfSymbol> | undefined;
-    const tryRef = (k: number, syms: readonly ElfSymbol[]): void => {
+    for (let k = 0; k < t.count; k++) {
+      const syms = main.byNameId(r.nameIds[k] as number);
+      if (syms === undefined) continue;
       const f = t.flags[k] as number;
-      if (f & REF.COPY || entry.rankTo[k] === OWN) return;
+      if (f & REF.COPY || entry.rankTo[k] === OWN) continue;
       const def = matchSyms(syms, t.wants[k], (f & REF.PLT) !== 0);
       if (def) (patches ??= new Map()).set(k, def);
-    };
-    if (main.size < t.count) {
-      let byNameId = r.byNameId;
-      if (!byNameId) {
-        byNameId = r.byNameId = new Map();
-        for (let k = 0; k < t.count; k++) {
-          const id = r.nameIds[k] as number;
-          const list = byNameId.get(id);
-          if (list) list.push(k);
-          else byNameId.set(id, [k]);
-        }
-      }
-      for (const [id, syms] of main) {
-        const ks = byNameId.get(id);
-        if (ks) for (const k of ks) tryRef(k, syms);
-      }
-    } else {
-      for (let k = 0; k < t.count; k++) {
-        const syms = main.get(r.nameIds[k] as number);
-        if (syms) tryRef(k, syms);
-      }
     }
     return patches;
   }
