@@ -228,6 +228,14 @@ const [CANARY_KEY_1, CANARY_KEY_2, CANARY_KEY_3] = [...CANARY_SYMBOLS].map(hashK
   number,
   number,
 ];
+/**
+ * The hash keys of the imports that count without a `__` prefix (the
+ * fortifiable names and their aliases, the canaries start with `__`): any
+ * other import name is decided without being decoded.
+ */
+const PLAIN_IMPORT_KEYS: ReadonlySet<number> = new Set(
+  [...FORTIFIABLE, ...FORTIFY_ALIASES].map(hashKey),
+);
 
 /**
  * The hardening facts of one parsed ELF object. Pure. Throws a
@@ -263,6 +271,9 @@ function computeHardening(elf: ElfFile): Hardening {
     if (!undef) {
       const key = t.hashKeyAt(i);
       if (key !== CANARY_KEY_1 && key !== CANARY_KEY_2 && key !== CANARY_KEY_3) continue;
+    } else if (!t.nameStartsWith(i, "__") && !PLAIN_IMPORT_KEYS.has(t.hashKeyAt(i))) {
+      // Neither a canary, a `__…_chk` function nor a fortifiable name.
+      continue;
     }
     const name = t.nameAt(i);
     if (CANARY_SYMBOLS.has(name)) stackProtector = true;
