@@ -17,7 +17,7 @@ import {
   type LoadResult,
   type LoaderContext,
 } from "./loader/load.js";
-import { STT, type ElfFile, type ElfSymbolTable } from "./parse/index.js";
+import { hashKey, STT, type ElfFile, type ElfSymbolTable } from "./parse/index.js";
 import { searchPathRisks, type SearchPathRisk } from "./search-path-risk.js";
 
 /** A reference that binds outside its object's own dependency closure although the closure defines it. */
@@ -194,7 +194,7 @@ function openSslNamedExports(elf: ElfFile): readonly string[] {
 function judge(
   load: LoadResult,
   b: Binding,
-  mainTargets: () => ReadonlyMap<string, number>,
+  mainTargetOf: (name: string) => number | undefined,
   own: readonly number[],
 ): Interposition | undefined {
   const { objects } = load;
@@ -202,7 +202,7 @@ function judge(
   const from = objects[b.from] as LoadedObject;
   const winner = objects[b.to] as LoadedObject;
   if (b.to === 0) {
-    const mainTo = mainTargets().get(b.symbol);
+    const mainTo = mainTargetOf(b.symbol);
     if (mainTo !== undefined && mainTo !== 0) return undefined;
   }
   let kind: Interposition["kind"] | undefined;
@@ -267,19 +267,25 @@ export function analyseProcess(
   // What the main program's own references bind to: a library's reference
   // bound to the executable's copy (COPY relocation, canonical PLT address)
   // of a symbol the executable itself takes from that library is normal
-  // linking. Made only for a process with a suspect answered by the executable.
-  let mainTargetMap: Map<string, number> | undefined;
-  const mainTargets = (): ReadonlyMap<string, number> => {
-    if (mainTargetMap) return mainTargetMap;
-    mainTargetMap = new Map();
-    for (const ob of compact.objects) {
-      if (ob.from !== 0) continue;
-      for (let k = 0; k < ob.refs.count; k++) {
+  // linking. Asked only for a suspect the executable answers; the names'
+  // hash keys are computed once, and no name is decoded.
+  let mainKeys: Int32Array[] | undefined;
+  const mainObs = compact.objects.filter((ob) => ob.from === 0);
+  const mainTargetOf = (name: string): number | undefined => {
+    const st = (objects[0] as LoadedObject).elf.symbolTable;
+    mainKeys ??= mainObs.map((ob) => Int32Array.from(ob.refs.syms, (si) => st.hashKeyAt(si)));
+    const key = hashKey(name);
+    let found: number | undefined;
+    mainObs.forEach((ob, j) => {
+      const keys = mainKeys?.[j] as Int32Array;
+      for (let k = 0; k < keys.length; k++) {
+        if (keys[k] !== key || !st.nameIs(ob.refs.syms[k] as number, name)) continue;
         const to = ob.targetOf(k);
-        if (to >= 0) mainTargetMap.set(ob.refs.nameOf(k), to);
+        // The last answered reference of that name, as a map set in order would keep.
+        if (to >= 0) found = to;
       }
-    }
-    return mainTargetMap;
+    });
+    return found;
   };
 
   const interpositions: Interposition[] = [];
@@ -321,7 +327,7 @@ export function analyseProcess(
     suspects.sort((a, b) => a - b);
     for (const k of suspects) {
       if (wants[k]?.name === "GLIBC_PRIVATE") continue;
-      const found = judge(load, bindingAt(ob, k), mainTargets, closure);
+      const found = judge(load, bindingAt(ob, k), mainTargetOf, closure);
       if (found) interpositions.push(found);
     }
   }
