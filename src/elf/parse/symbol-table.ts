@@ -42,7 +42,10 @@ export class SymbolTable implements ElfSymbolTable {
   constructor(columns: SymbolColumns, strings: Uint8Array) {
     this.count = columns.nameOffsets.length;
     this.#c = columns;
-    this.#strs = Buffer.from(strings);
+    // Buffer.from(a Uint8Array) copies element by element; set() is one memcpy.
+    const copy = Buffer.allocUnsafe(strings.length);
+    copy.set(strings);
+    this.#strs = copy;
   }
 
   static readonly EMPTY = new SymbolTable(
