@@ -1,5 +1,6 @@
 import {
   bindingAt,
+  type ObjectBindings,
   bindProcessCompact,
   checkVersions,
   definitionsOf,
@@ -17,7 +18,7 @@ import {
   type LoadResult,
   type LoaderContext,
 } from "./loader/load.js";
-import { hashKey, STT, type ElfFile, type ElfSymbolTable } from "./parse/index.js";
+import { STT, type ElfFile, type ElfSymbolTable } from "./parse/index.js";
 import { searchPathRisks, type SearchPathRisk } from "./search-path-risk.js";
 
 /** A reference that binds outside its object's own dependency closure although the closure defines it. */
@@ -91,15 +92,11 @@ const OPENSSL_API_PREFIXES = [
 const ALLOCATOR =
   /^(malloc|free|calloc|realloc|memalign|posix_memalign|aligned_alloc|valloc|pvalloc|malloc_usable_size|mallopt|mallinfo2?|_Znwm|_Znam|_ZdlPv|_ZdaPv|_ZnwmRKSt9nothrow_t|_ZnamRKSt9nothrow_t|_ZdlPvm|_ZdaPvm)$/;
 
-/** OPENSSL_API_PREFIXES by their first byte. */
-const OPENSSL_PREFIXES: ReadonlyMap<number, readonly string[]> = (() => {
-  const m = new Map<number, string[]>();
-  for (const p of OPENSSL_API_PREFIXES) {
-    const list = m.get(p.charCodeAt(0));
-    if (list) list.push(p);
-    else m.set(p.charCodeAt(0), [p]);
-  }
-  return m;
+/** OPENSSL_API_PREFIXES by their first byte: an array read rules out most names. */
+const OPENSSL_PREFIXES: readonly (readonly string[] | undefined)[] = (() => {
+  const byByte = new Array<string[] | undefined>(256).fill(undefined);
+  for (const p of OPENSSL_API_PREFIXES) (byByte[p.charCodeAt(0)] ??= []).push(p);
+  return byByte;
 })();
 
 /** OpenSSL-named exports that make a library "a bundled copy" when OpenSSL itself is not loaded. */
@@ -171,12 +168,13 @@ function openSslNamedExports(elf: ElfFile): readonly string[] {
     const t = elf.symbolTable;
     const found: string[] = [];
     for (let i = 0; i < t.count; i++) {
+      // The prefixes compared as bytes: only matching names are decoded.
+      const prefixes = OPENSSL_PREFIXES[t.firstByteAt(i)];
+      if (prefixes === undefined) continue;
       if (t.shndxAt(i) === 0 || t.typeAt(i) !== STT.FUNC) continue;
       const bind = t.bindAt(i);
       if (bind !== 1 && bind !== 2) continue;
-      // The prefixes compared as bytes: only matching names are decoded.
-      const prefixes = OPENSSL_PREFIXES.get(t.firstByteAt(i));
-      if (prefixes !== undefined && startsWithAny(t, i, prefixes)) found.push(t.nameAt(i));
+      if (startsWithAny(t, i, prefixes)) found.push(t.nameAt(i));
     }
     names = found;
     openSslNamed.set(elf, names);
@@ -194,7 +192,7 @@ function openSslNamedExports(elf: ElfFile): readonly string[] {
 function judge(
   load: LoadResult,
   b: Binding,
-  mainTargetOf: (name: string) => number | undefined,
+  mainTarget: () => number | undefined,
   own: readonly number[],
 ): Interposition | undefined {
   const { objects } = load;
@@ -202,7 +200,7 @@ function judge(
   const from = objects[b.from] as LoadedObject;
   const winner = objects[b.to] as LoadedObject;
   if (b.to === 0) {
-    const mainTo = mainTargetOf(b.symbol);
+    const mainTo = mainTarget();
     if (mainTo !== undefined && mainTo !== 0) return undefined;
   }
   let kind: Interposition["kind"] | undefined;
@@ -267,24 +265,29 @@ export function analyseProcess(
   // What the main program's own references bind to: a library's reference
   // bound to the executable's copy (COPY relocation, canonical PLT address)
   // of a symbol the executable itself takes from that library is normal
-  // linking. Asked only for a suspect the executable answers; the names'
-  // hash keys are computed once, and no name is decoded.
-  let mainKeys: Int32Array[] | undefined;
+  // linking. Asked only for a suspect the executable answers: by name id
+  // where the symbol index bound both, else by the names' bytes.
   const mainObs = compact.objects.filter((ob) => ob.from === 0);
-  const mainTargetOf = (name: string): number | undefined => {
+  const mainTargetOf = (ob: ObjectBindings, k: number): number | undefined => {
     const st = (objects[0] as LoadedObject).elf.symbolTable;
-    mainKeys ??= mainObs.map((ob) => Int32Array.from(ob.refs.syms, (si) => st.hashKeyAt(si)));
-    const key = hashKey(name);
+    const id = ob.nameIds?.[k];
+    // Decoded only where an object has no name ids (the scope walk's bindings).
+    let name: string | undefined;
     let found: number | undefined;
-    mainObs.forEach((ob, j) => {
-      const keys = mainKeys?.[j] as Int32Array;
-      for (let k = 0; k < keys.length; k++) {
-        if (keys[k] !== key || !st.nameIs(ob.refs.syms[k] as number, name)) continue;
-        const to = ob.targetOf(k);
+    for (const m of mainObs) {
+      const ids = m.nameIds;
+      const syms = m.refs.syms;
+      for (let j = 0; j < syms.length; j++) {
+        const same =
+          id !== undefined && ids !== undefined
+            ? ids[j] === id
+            : st.nameIs(syms[j] as number, (name ??= ob.refs.nameOf(k)));
+        if (!same) continue;
+        const to = m.targetOf(j);
         // The last answered reference of that name, as a map set in order would keep.
         if (to >= 0) found = to;
       }
-    });
+    }
     return found;
   };
 
@@ -327,7 +330,7 @@ export function analyseProcess(
     suspects.sort((a, b) => a - b);
     for (const k of suspects) {
       if (wants[k]?.name === "GLIBC_PRIVATE") continue;
-      const found = judge(load, bindingAt(ob, k), mainTargetOf, closure);
+      const found = judge(load, bindingAt(ob, k), () => mainTargetOf(ob, k), closure);
       if (found) interpositions.push(found);
     }
   }

@@ -155,7 +155,7 @@ function keepProtected(
       defs[k] = own;
     }
   });
-  return new DirectBindings(o.index, t, to, defs);
+  return new DirectBindings(o.index, t, b.nameIds, to, defs);
 }
 
 /** ld.so's walk: each object of the scope in order, the first match wins. */
@@ -190,7 +190,7 @@ function bindByWalk(
       }
     }
   }
-  return new DirectBindings(o.index, t, to, defs);
+  return new DirectBindings(o.index, t, undefined, to, defs);
 }
 
 /**

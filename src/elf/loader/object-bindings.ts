@@ -28,10 +28,17 @@ export abstract class ObjectBindings {
   /** The referencing object (index in LoadResult.objects). */
   readonly from: number;
   readonly refs: RefTable;
+  /**
+   * Per reference, its name's id in the symbol index that bound it (equal
+   * names, equal ids, across the objects of one process); undefined for
+   * the scope walk.
+   */
+  readonly nameIds: Int32Array | undefined;
 
-  constructor(from: number, refs: RefTable) {
+  constructor(from: number, refs: RefTable, nameIds: Int32Array | undefined) {
     this.from = from;
     this.refs = refs;
+    this.nameIds = nameIds;
   }
 
   /** The defining object of reference `k`, or -1 when nothing defines it. */
@@ -57,8 +64,14 @@ export class DirectBindings extends ObjectBindings {
   readonly #defs: readonly (ElfSymbol | undefined)[];
   #groups: BindingGroups | undefined;
 
-  constructor(from: number, refs: RefTable, to: Int32Array, defs: (ElfSymbol | undefined)[]) {
-    super(from, refs);
+  constructor(
+    from: number,
+    refs: RefTable,
+    nameIds: Int32Array | undefined,
+    to: Int32Array,
+    defs: (ElfSymbol | undefined)[],
+  ) {
+    super(from, refs, nameIds);
     this.#to = to;
     this.#defs = defs;
   }
@@ -134,11 +147,12 @@ export class MemoBindings extends ObjectBindings {
   constructor(
     from: number,
     refs: RefTable,
+    nameIds: Int32Array,
     entry: MemoEntry,
     rankObjects: Int32Array,
     patches: ReadonlyMap<number, ElfSymbol> | undefined,
   ) {
-    super(from, refs);
+    super(from, refs, nameIds);
     this.#entry = entry;
     this.#rankObjects = rankObjects;
     this.#patches = patches;

@@ -296,7 +296,7 @@ export class SymbolIndex {
         defs[k] = this.#candidateSymbol(r, c);
       }
     }
-    return new DirectBindings(o.index, t, to, defs);
+    return new DirectBindings(o.index, t, r.nameIds, to, defs);
   }
 
   /**
@@ -328,7 +328,14 @@ export class SymbolIndex {
       entry = this.#memoEntry(r, o, ids);
       r.memo.set(key, entry);
     }
-    return new MemoBindings(o.index, t, entry, rankObjects, this.#mainPatches(r, entry, scope));
+    return new MemoBindings(
+      o.index,
+      t,
+      r.nameIds,
+      entry,
+      rankObjects,
+      this.#mainPatches(r, entry, scope),
+    );
   }
 
   #memoEntry(r: IndexedRefs, o: LoadedObject, ids: readonly number[]): MemoEntry {
