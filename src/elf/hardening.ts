@@ -229,13 +229,14 @@ const [CANARY_KEY_1, CANARY_KEY_2, CANARY_KEY_3] = [...CANARY_SYMBOLS].map(hashK
   number,
 ];
 /**
- * The hash keys of the imports that count without a `__` prefix (the
- * fortifiable names and their aliases, the canaries start with `__`): any
- * other import name is decided without being decoded.
+ * The imports that count without a `__` prefix (the fortifiable names and
+ * their aliases; the canaries and `__…_chk` functions start with `__`): by
+ * first byte, then by hash key, so any other name is decided undecoded.
  */
-const PLAIN_IMPORT_KEYS: ReadonlySet<number> = new Set(
-  [...FORTIFIABLE, ...FORTIFY_ALIASES].map(hashKey),
-);
+const PLAIN_IMPORTS = [...FORTIFIABLE, ...FORTIFY_ALIASES];
+const PLAIN_FIRST_BYTES = new Uint8Array(256);
+for (const n of PLAIN_IMPORTS) PLAIN_FIRST_BYTES[n.charCodeAt(0)] = 1;
+const PLAIN_IMPORT_KEYS: ReadonlySet<number> = new Set(PLAIN_IMPORTS.map(hashKey));
 
 /**
  * The hardening facts of one parsed ELF object. Pure. Throws a
@@ -265,15 +266,17 @@ function computeHardening(elf: ElfFile): Hardening {
   let stackProtector = false;
   const t = elf.symbolTable;
   for (let i = 0; i < t.count; i++) {
-    // Only imports and the canary names matter: the exports (418,000 in
-    // node) are ruled out by the hash key the GNU hash chains hold, undecoded.
+    // Only imports and the canary names matter. The exports (418,000 in
+    // node) are ruled out by the hash key the GNU hash chains hold, read in
+    // order; an import by its first bytes (and then its hash key) unless it
+    // can count: undecoded either way.
     const undef = t.shndxAt(i) === SHN_UNDEF;
     if (!undef) {
       const key = t.hashKeyAt(i);
       if (key !== CANARY_KEY_1 && key !== CANARY_KEY_2 && key !== CANARY_KEY_3) continue;
-    } else if (!t.nameStartsWith(i, "__") && !PLAIN_IMPORT_KEYS.has(t.hashKeyAt(i))) {
-      // Neither a canary, a `__…_chk` function nor a fortifiable name.
-      continue;
+    } else if (!t.nameStartsWith(i, "__")) {
+      if (PLAIN_FIRST_BYTES[t.firstByteAt(i)] === 0) continue;
+      if (!PLAIN_IMPORT_KEYS.has(t.hashKeyAt(i))) continue;
     }
     const name = t.nameAt(i);
     if (CANARY_SYMBOLS.has(name)) stackProtector = true;
