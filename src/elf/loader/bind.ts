@@ -1,6 +1,6 @@
 import type { ElfFile, ElfSymbol } from "../parse/index.js";
 import { closureOf, type LoadedObject, type LoadResult } from "./load.js";
-import { matchIn, matchSyms, REF, type RefTable, type WantedVersion } from "./lookup.js";
+import { matchIn, REF, type RefTable, type WantedVersion } from "./lookup.js";
 import { DirectBindings, type ObjectBindings } from "./object-bindings.js";
 import { SymbolIndex, type IndexedScope, type MainDefinitions } from "./symbol-index.js";
 
@@ -215,8 +215,7 @@ function rtldBindings(
     let def: ElfSymbol | undefined;
     for (const i of globalScope) {
       if (i === 0) {
-        const mine = mainDefs.of(name);
-        def = mine === undefined ? undefined : matchSyms(mine, want, false);
+        def = mainDefs.matchName(name, want, false);
       } else def = matchIn((objects[i] as LoadedObject).elf, name, want, false);
       if (def) {
         to = i;

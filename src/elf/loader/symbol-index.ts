@@ -38,47 +38,96 @@ interface IndexedRefs {
   readonly memo: Map<string, MemoEntry>;
 }
 
-/** Which name ids the latest {@link SymbolIndex.mainDefinitions} found: stamps by id. */
+/**
+ * The executable's definitions of the latest {@link SymbolIndex.mainDefinitions},
+ * by name id: `stamps[id]` is the call's number where it defines the name,
+ * `head[id]` its first such symbol, and `next[i]` the next one after symbol
+ * `i` (-1: none), in symbol-table order. Arrays reused from call to call.
+ */
 interface MainMarks {
   stamps: Int32Array;
+  head: Int32Array;
+  next: Int32Array;
   gen: number;
 }
 
-/** The executable's definitions of the names the index knows, by name id. */
+/**
+ * The executable's definitions of the names the index knows, by name id,
+ * as symbol indices: a record is made only for a definition that answers.
+ */
 export class MainDefinitions {
-  readonly byId: ReadonlyMap<number, readonly ElfSymbol[]>;
+  /** How many of the executable's definitions the index knows the names of. */
+  readonly size: number;
+  readonly #table: ElfSymbolTable;
   readonly #names: NameTable;
   readonly #marks: MainMarks;
   readonly #gen: number;
 
   constructor(
-    byId: ReadonlyMap<number, readonly ElfSymbol[]>,
+    table: ElfSymbolTable,
+    size: number,
     names: NameTable,
     marks: MainMarks,
     gen: number,
   ) {
-    this.byId = byId;
+    this.#table = table;
+    this.size = size;
     this.#names = names;
     this.#marks = marks;
     this.#gen = gen;
   }
 
   /**
-   * The executable's definitions of name id `id`. While these are the
-   * index's latest, an array read answers most ids (a library's every
-   * reference is asked, in every process); afterwards, the map.
+   * do_lookup_x over the executable for name id `id`: the definition a
+   * reference wanting `want` takes ({@link matchSyms}' rules), if any.
    */
-  byNameId(id: number): readonly ElfSymbol[] | undefined {
+  match(id: number, want: WantedVersion | undefined, pltClass: boolean): ElfSymbol | undefined {
+    if (this.size === 0) return undefined;
     const m = this.#marks;
-    if (m.gen === this.#gen && m.stamps[id] !== this.#gen) return undefined;
-    return this.byId.get(id);
+    if (m.gen !== this.#gen) return this.#matchStale(id, want, pltClass);
+    if (m.stamps[id] !== this.#gen) return undefined;
+    const t = this.#table;
+    let versioned = -1;
+    let numVersions = 0;
+    for (let s = m.head[id] as number; s >= 0; s = m.next[s] as number) {
+      const w = verdict(
+        t.valueAt(s),
+        t.shndxAt(s),
+        t.typeAt(s),
+        t.bindAt(s),
+        t.versionAt(s),
+        want,
+        pltClass,
+      );
+      if (w === TAKE) return t.at(s);
+      if (w === ONLY_IF_ALONE && numVersions++ === 0) versioned = s;
+    }
+    return numVersions === 1 ? t.at(versioned) : undefined;
   }
 
-  /** The executable's definitions of `name`, if the index knows the name. */
-  of(name: string): readonly ElfSymbol[] | undefined {
-    if (this.byId.size === 0) return undefined;
+  /** {@link match} by name. */
+  matchName(
+    name: string,
+    want: WantedVersion | undefined,
+    pltClass: boolean,
+  ): ElfSymbol | undefined {
+    if (this.size === 0) return undefined;
     const id = this.#names.findName(name);
-    return id < 0 ? undefined : this.byId.get(id);
+    return id < 0 ? undefined : this.match(id, want, pltClass);
+  }
+
+  /** {@link match} once the index has moved on to another executable: its definitions found again. */
+  #matchStale(
+    id: number,
+    want: WantedVersion | undefined,
+    pltClass: boolean,
+  ): ElfSymbol | undefined {
+    const t = this.#table;
+    const syms: ElfSymbol[] = [];
+    for (let i = 0; i < t.count; i++) {
+      if (t.isDefinitionAt(i) && this.#names.find(t, i, t.hashKeyAt(i)) === id) syms.push(t.at(i));
+    }
+    return matchSyms(syms, want, pltClass);
   }
 }
 
@@ -113,7 +162,16 @@ export class SymbolIndex {
   /** Per name id, its definitions: (file id, symbol index). */
   readonly #defs = new PairLists(4096, 4096);
   readonly #refs = new WeakMap<ElfFile, IndexedRefs>();
-  readonly #mainMarks: MainMarks = { stamps: new Int32Array(0), gen: 0 };
+  readonly #mainMarks: MainMarks = {
+    stamps: new Int32Array(0),
+    head: new Int32Array(0),
+    next: new Int32Array(0),
+    gen: 0,
+  };
+  /** File id at each position of the current scope. */
+  #idAt: Int32Array = new Int32Array(256);
+  /** Scratch for {@link bindLibrary}: positions of a library's definers in scope. */
+  #arranged: Int32Array = new Int32Array(256);
   #posGen: Int32Array = new Int32Array(256);
   #pos: Int32Array = new Int32Array(256);
   #gen = 0;
@@ -180,32 +238,38 @@ export class SymbolIndex {
    * lto-dump export tens of thousands of symbols no library asks for.
    */
   mainDefinitions(main: ElfFile): MainDefinitions {
-    const m = new Map<number, ElfSymbol[]>();
     const marks = this.#mainMarks;
     const gen = ++marks.gen;
     // Ids made later are no name of the executable's: a read past the end is undefined.
-    if (marks.stamps.length < this.#names.count)
+    if (marks.stamps.length < this.#names.count) {
       marks.stamps = new Int32Array(Math.max(1024, 2 * this.#names.count));
+      marks.head = new Int32Array(marks.stamps.length);
+    }
     const t = main.symbolTable;
-    for (let i = 0; i < t.count; i++) {
+    if (marks.next.length < t.count) marks.next = new Int32Array(Math.max(1024, 2 * t.count));
+    let size = 0;
+    // Backwards, each definition put first: every list ends up in symbol-table order.
+    for (let i = t.count - 1; i >= 0; i--) {
       // The name's hash key (the GNU hash chains hold it) rules out most names undecoded.
       if (!t.isDefinitionAt(i)) continue;
       const id = this.#names.find(t, i, t.hashKeyAt(i));
       if (id < 0) continue;
-      const s = t.at(i);
+      size++;
+      marks.next[i] = marks.stamps[id] === gen ? (marks.head[id] as number) : -1;
       marks.stamps[id] = gen;
-      const list = m.get(id);
-      if (list) list.push(s);
-      else m.set(id, [s]);
+      marks.head[id] = i;
     }
-    return new MainDefinitions(m, this.#names, marks, gen);
+    return new MainDefinitions(t, size, this.#names, marks, gen);
   }
 
   /** Makes `order` (object indices, in search order) the current scope. */
   setScope(objects: readonly LoadedObject[], order: readonly number[]): void {
     const gen = ++this.#gen;
+    if (this.#idAt.length < order.length) this.#idAt = new Int32Array(2 * order.length);
+    if (this.#arranged.length < order.length) this.#arranged = new Int32Array(2 * order.length);
     for (let p = 0; p < order.length; p++) {
       const id = this.idOf((objects[order[p] as number] as LoadedObject).elf);
+      this.#idAt[p] = id;
       if (this.#posGen[id] !== gen) {
         this.#posGen[id] = gen;
         this.#pos[id] = p;
@@ -281,8 +345,7 @@ export class SymbolIndex {
       }
       // The executable comes first in every scope (but not for COPY relocations).
       if (!(f & REF.COPY)) {
-        const mine = main.byNameId(r.nameIds[k] as number);
-        const def = mine === undefined ? undefined : matchSyms(mine, want, (f & REF.PLT) !== 0);
+        const def = main.match(r.nameIds[k] as number, want, (f & REF.PLT) !== 0);
         if (def) {
           to[k] = 0;
           defs[k] = def;
@@ -313,18 +376,25 @@ export class SymbolIndex {
       // Entries already made stay right: a file indexed since was in no
       // scope then, so any scope it is in gives a new key.
     }
-    // The files answering its references that are in scope, in scope order.
-    const present: [position: number, id: number][] = [];
+    // The files answering its references that are in scope, in scope order
+    // (positions sorted in a typed array: no pair per file).
+    const arranged = this.#arranged;
+    let n = 0;
     for (const id of r.answering) {
       const p = this.position(id);
-      if (p > 0) present.push([p, id]);
+      if (p > 0) arranged[n++] = p;
     }
-    present.sort((a, b) => a[0] - b[0]);
-    const rankObjects = Int32Array.from(present, ([p]) => scope.order[p] as number);
-    const ids = present.map(([, id]) => id);
-    const key = ids.join(",");
+    const positions = arranged.subarray(0, n).sort();
+    const rankObjects = new Int32Array(n);
+    let key = "";
+    for (let j = 0; j < n; j++) {
+      const p = positions[j] as number;
+      rankObjects[j] = scope.order[p] as number;
+      key += j === 0 ? `${this.#idAt[p]}` : `,${this.#idAt[p]}`;
+    }
     let entry = r.memo.get(key);
     if (!entry) {
+      const ids = Array.from(positions, (p) => this.#idAt[p] as number);
       entry = this.#memoEntry(r, o, ids);
       r.memo.set(key, entry);
     }
@@ -394,14 +464,12 @@ export class SymbolIndex {
   ): Map<number, ElfSymbol> | undefined {
     const t = r.table;
     const main = scope.main;
-    if (main.byId.size === 0) return undefined;
+    if (main.size === 0) return undefined;
     let patches: Map<number, ElfSymbol> | undefined;
     for (let k = 0; k < t.count; k++) {
-      const syms = main.byNameId(r.nameIds[k] as number);
-      if (syms === undefined) continue;
       const f = t.flags[k] as number;
       if (f & REF.COPY || entry.rankTo[k] === OWN) continue;
-      const def = matchSyms(syms, t.wants[k], (f & REF.PLT) !== 0);
+      const def = main.match(r.nameIds[k] as number, t.wants[k], (f & REF.PLT) !== 0);
       if (def) (patches ??= new Map()).set(k, def);
     }
     return patches;
