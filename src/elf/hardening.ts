@@ -1,5 +1,15 @@
 import { TlsDoctorError } from "../core/index.js";
-import { DF_1, DT, EM, hashKey, PT, SHN_UNDEF, SHT, type ElfFile } from "./parse/index.js";
+import {
+  DF_1,
+  DT,
+  EM,
+  hashKey,
+  PT,
+  SHN_UNDEF,
+  SHT,
+  type ElfFile,
+  type ElfSymbolTable,
+} from "./parse/index.js";
 
 /**
  * The exploit mitigations an ELF object was built with, in the terms of
@@ -261,10 +271,45 @@ function computeHardening(elf: ElfFile): Hardening {
   const stack = elf.programHeaders.find((p) => p.type === PT.GNU_STACK);
   const bindNow = dyn?.bindNow ?? false;
 
+  const { stackProtector, fortified, fortifiable } = importFacts(elf.symbolTable);
+
+  const x86 = elf.machine === EM.X86_64 || elf.machine === EM.I386;
+  const x86f = x86 ? (elf.gnuProperties.x86Feature1 ?? 0) : 0;
+  const aarch64 = elf.machine === EM.AARCH64;
+  const a64f = elf.gnuProperties.aarch64Feature1 ?? 0;
+
+  return {
+    pie: pieKind(elf),
+    relro: has(PT.GNU_RELRO) ? (bindNow ? "full" : "partial") : "none",
+    bindNow,
+    nxStack: stack !== undefined && (stack.flags & PF_X) === 0,
+    stackProtector,
+    fortify: { fortified, fortifiable },
+    cet: { ibt: (x86f & 1) !== 0, shstk: (x86f & 2) !== 0 },
+    ...(aarch64 ? { bti: (a64f & 1) !== 0, pac: (a64f & 2) !== 0 } : {}),
+    rpath: splitPath(dyn?.rpath),
+    runpath: splitPath(dyn?.runpath),
+    textrel: dyn?.textrel ?? false,
+    symbols: elf.sections.some((s) => s.type === SHT.SYMTAB) ? "symbols" : "stripped",
+  };
+}
+
+/**
+ * The stack protector and FORTIFY facts of a symbol table. A function of
+ * its own: V8 compiles its loop on the fly (OSR) while the first large
+ * table is scanned, and code compiled so would otherwise also hold the
+ * rest of computeHardening, whose first mismatch there (a file without
+ * sections) threw the code away on every later call, the OSR'd loop being
+ * entered again each time: 250 ms of a sweep of /usr/bin and /usr/sbin.
+ */
+function importFacts(t: ElfSymbolTable): {
+  stackProtector: boolean;
+  fortified: string[];
+  fortifiable: string[];
+} {
   const fortified = new Set<string>();
   const fortifiable = new Set<string>();
   let stackProtector = false;
-  const t = elf.symbolTable;
   for (let i = 0; i < t.count; i++) {
     // Only imports and the canary names matter. The exports (418,000 in
     // node) are ruled out by the hash key the GNU hash chains hold, read in
@@ -287,24 +332,10 @@ function computeHardening(elf: ElfFile): Hardening {
     }
   }
 
-  const x86 = elf.machine === EM.X86_64 || elf.machine === EM.I386;
-  const x86f = x86 ? (elf.gnuProperties.x86Feature1 ?? 0) : 0;
-  const aarch64 = elf.machine === EM.AARCH64;
-  const a64f = elf.gnuProperties.aarch64Feature1 ?? 0;
-
   return {
-    pie: pieKind(elf),
-    relro: has(PT.GNU_RELRO) ? (bindNow ? "full" : "partial") : "none",
-    bindNow,
-    nxStack: stack !== undefined && (stack.flags & PF_X) === 0,
     stackProtector,
-    fortify: { fortified: [...fortified].sort(), fortifiable: [...fortifiable].sort() },
-    cet: { ibt: (x86f & 1) !== 0, shstk: (x86f & 2) !== 0 },
-    ...(aarch64 ? { bti: (a64f & 1) !== 0, pac: (a64f & 2) !== 0 } : {}),
-    rpath: splitPath(dyn?.rpath),
-    runpath: splitPath(dyn?.runpath),
-    textrel: dyn?.textrel ?? false,
-    symbols: elf.sections.some((s) => s.type === SHT.SYMTAB) ? "symbols" : "stripped",
+    fortified: [...fortified].sort(),
+    fortifiable: [...fortifiable].sort(),
   };
 }
 
