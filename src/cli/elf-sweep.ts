@@ -53,20 +53,26 @@ export function sweepSummaries(
 /**
  * V8 settings for a sweep, made before its code first runs. A sweep is
  * about a second of code that V8 sees for the first time: much of it runs
- * while TurboFan is still compiling it, on the other core. Two defaults
+ * while TurboFan is still compiling it, on the other core. Three defaults
  * cost more than they give here (BENCHMARKS.md, elf):
  * - inlining up to 920 bytes of bytecode into each optimised function
  *   makes every compile (and every recompile after a deopt) several times
  *   dearer; 200 keeps the small accessors inlined;
  * - allocation-site pretenuring throws away the optimised code of every
- *   function that allocates at a site whose decision flips, 18 times a sweep.
- * Together: 1.18 s to 1.04 s for /usr/bin and /usr/sbin, 1.72 s to 1.40 s of
- * CPU. They apply to the whole process (worker threads included) and change
- * no result.
+ *   function that allocates at a site whose decision flips, 18 times a sweep;
+ * - the interrupt budget (how much a function runs before V8 considers
+ *   optimising it): four times the default lets the sweep's functions
+ *   gather more type feedback first, and V8 compiles 167 functions instead
+ *   of 274, deoptimises 10 times instead of 38, and the sweep takes
+ *   0.84 s instead of 0.86 s and 1.01 s of CPU instead of 1.15 s.
+ * The first two together: 1.18 s to 1.04 s for /usr/bin and /usr/sbin,
+ * 1.72 s to 1.40 s of CPU. They apply to the whole process (worker threads
+ * included) and change no result.
  */
 const SWEEP_V8_FLAGS = [
   "--max-inlined-bytecode-size-cumulative=200",
   "--no-allocation-site-pretenuring",
+  "--interrupt-budget=270336",
 ] as const;
 
 let tuned = false;
