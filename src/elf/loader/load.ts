@@ -228,10 +228,14 @@ export function loadProcess(
   // Empty elements (the current directory) and unexpandable ones are not
   // searched here: tlsdoctor does not know the process's working directory.
   // searchPathRisks reports them.
+  // The object's $ORIGIN only for a list that names it: the executable's
+  // is its path with symlinks resolved, a realpath per process.
   const expand = (list: string, o: LoadedObject | undefined): string[] =>
-    expandSearchPath(list, o === undefined ? undefined : originOf(view, o), platform).flatMap(
-      (e) => (e.dir === undefined || e.dir === "" ? [] : [e.dir]),
-    );
+    expandSearchPath(
+      list,
+      o === undefined || !list.includes("ORIGIN") ? undefined : originOf(view, o),
+      platform,
+    ).flatMap((e) => (e.dir === undefined || e.dir === "" ? [] : [e.dir]));
 
   /** The subdirectories ld.so tries in each search directory, most specific first. */
   const subdirs = [
