@@ -36,8 +36,12 @@ const esm = {
 // The CLI as CommonJS, which V8 can cache compiled: strict as the ES
 // modules it is made of, and import.meta.url (the bundle's own URL, from
 // which the CLI finds package.json and the scripts beside it) from __filename.
+// Whitespace and comments go (names stay, for stack traces): 2.1 MB of
+// source becomes 1.7 MB of ASCII, which every start reads and V8 hashes to
+// check the code cache; `tlsdoctor --version` 96 ms to 92 ms.
 await build({
   ...common,
+  minifyWhitespace: true,
   format: "cjs",
   define: { "import.meta.url": "__tlsdImportMetaUrl" },
   banner: {
