@@ -10,12 +10,21 @@
 //                             missing library, so one call per file), for scale
 //
 // The file list is tlsdoctor's own (regular files, each inode once, ELF magic),
-// handed to every tool, so all of them look at the same files.
+// handed to every tool, so all of them look at the same files; the page
+// cache is warmed with them and their libraries before anything is timed.
 //
 // Usage: npm run bench:elf   (needs `npm run build`; libtree and checksec installed)
 import { Buffer } from "node:buffer";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, openSync, readSync, closeSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -64,6 +73,38 @@ const loop = (cmd) => ["-c", `for f in "$@"; do ${cmd} "$f"; done`, "sh", ...fil
 
 const rows = [];
 process.stderr.write(`elf bench: ${files.length} ELF files under ${DIRS.join(" ")}\n`);
+
+// Every tool reads the same programs and the libraries they load, and the
+// first one timed would otherwise pay for reading them from disk (straight
+// after the test suite, about half a second: BENCHMARKS.md). So the page
+// cache is warmed first, untimed: the files are read whole, with the
+// libraries listed by a sweep in a child process (this one's JIT stays
+// cold for the in-process figure).
+process.stderr.write("  warming the page cache (untimed) …\n");
+const listed = spawnSync(
+  process.execPath,
+  [
+    "--input-type=module",
+    "-e",
+    `const { HostView, sweepEach } = await import(${JSON.stringify(join(root, "dist/index.js"))});
+     const files = JSON.parse(process.argv[1]);
+     const seen = new Set(files);
+     sweepEach(new HostView("/"), files, (i) => { for (const o of i.analysis?.load.objects ?? []) seen.add(o.path); });
+     process.stdout.write([...seen].join("\\n"));`,
+    JSON.stringify(files),
+  ],
+  { maxBuffer: 64 * 1024 * 1024, encoding: "utf8" },
+);
+if (listed.status !== 0) throw new Error(`warming the page cache failed: ${listed.stderr}`);
+let warmBytes = 0;
+for (const path of listed.stdout.split("\n")) {
+  try {
+    warmBytes += readFileSync(path).length;
+  } catch {
+    // Gone or unreadable: no tool will read it either.
+  }
+}
+process.stderr.write(`    ${(warmBytes / 1e6).toFixed(0)} MB read\n`);
 
 process.stderr.write("  tlsdoctor elf --sweep …\n");
 const td = await run(process.execPath, [bin, "elf", "--sweep", ...DIRS, "--json", "--no-progress"]);
