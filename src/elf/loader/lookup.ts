@@ -6,6 +6,7 @@ import {
   STV,
   type ElfFile,
   type ElfSymbol,
+  type ElfSymbolTable,
   type ElfSymbolVersion,
 } from "../parse/index.js";
 
@@ -155,6 +156,24 @@ export function verdict(
   }
   if (v !== undefined && v.index >= 3) return v.hidden ? SKIP : ONLY_IF_ALONE;
   return TAKE;
+}
+
+/** {@link verdict} of symbol `s` of table `t`, read from its columns. */
+export function verdictAt(
+  t: ElfSymbolTable,
+  s: number,
+  want: WantedVersion | undefined,
+  pltClass: boolean,
+): number {
+  return verdict(
+    t.valueAt(s),
+    t.shndxAt(s),
+    t.typeAt(s),
+    t.bindAt(s),
+    t.versionAt(s),
+    want,
+    pltClass,
+  );
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   ONLY_IF_ALONE,
   REF,
   TAKE,
-  verdict,
+  verdictAt,
   type RefTable,
   type WantedVersion,
 } from "./lookup.js";
@@ -90,15 +90,7 @@ export class MainDefinitions {
     let versioned = -1;
     let numVersions = 0;
     for (let s = m.head[id] as number; s >= 0; s = m.next[s] as number) {
-      const w = verdict(
-        t.valueAt(s),
-        t.shndxAt(s),
-        t.typeAt(s),
-        t.bindAt(s),
-        t.versionAt(s),
-        want,
-        pltClass,
-      );
+      const w = verdictAt(t, s, want, pltClass);
       if (w === TAKE) return t.at(s);
       if (w === ONLY_IF_ALONE && numVersions++ === 0) versioned = s;
     }
@@ -500,15 +492,7 @@ function matchRun(
     last = m;
     if (taken >= 0) continue;
     const s = defs.secondOf(m);
-    const w = verdict(
-      t.valueAt(s),
-      t.shndxAt(s),
-      t.typeAt(s),
-      t.bindAt(s),
-      t.versionAt(s),
-      want,
-      false,
-    );
+    const w = verdictAt(t, s, want, false);
     if (w === TAKE) taken = s;
     else if (w === ONLY_IF_ALONE && numVersions++ === 0) versioned = s;
   }
