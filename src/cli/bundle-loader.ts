@@ -7,7 +7,7 @@ import { Script } from "node:vm";
 // dist/tlsdoctor.mjs) and the CLI bundled as one CommonJS script
 // (dist/tlsdoctor.cjs), compiled here with the V8 code cache the build
 // made beside it (dist/tlsdoctor.cjs.cache). Node 20 caches no code of its
-// own for ES modules: without the cache, V8 parses the 2 MB bundle at every
+// own for ES modules: without the cache, V8 parses the whole bundle at every
 // start, about a fifth of a `tlsdoctor --version`.
 
 /** Where the build puts the code cache of bundle `file`. */

@@ -300,7 +300,8 @@ function computeHardening(elf: ElfFile): Hardening {
  * table is scanned, and code compiled so would otherwise also hold the
  * rest of computeHardening, whose first mismatch there (a file without
  * sections) threw the code away on every later call, the OSR'd loop being
- * entered again each time: 250 ms of a sweep of /usr/bin and /usr/sbin.
+ * entered again each time (hundreds of deopts in a sweep of /usr/bin and
+ * /usr/sbin, BENCHMARKS.md).
  */
 function importFacts(t: ElfSymbolTable): {
   stackProtector: boolean;

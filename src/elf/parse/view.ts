@@ -71,8 +71,16 @@ export class ElfView {
         `value 0x${v.toString(16)} at offset ${offset} is too large`,
       );
     }
-    // A small value stays a small integer: Number(bigint) or hi * 2^32 + lo
-    // make a heap-allocated double of every field of every header record.
+    return this.#u64Number(offset, hi);
+  }
+
+  /**
+   * The u64 at `offset` whose high word `hi` is at most 0x1fffff, as a
+   * number. A small value stays a small integer: Number(bigint) or
+   * hi * 2^32 + lo make a heap-allocated double of every field of every
+   * header record.
+   */
+  #u64Number(offset: number, hi: number): number {
     return hi === 0 ? this.u64LowAt(offset) : hi * 0x1_0000_0000 + this.u64LowAt(offset);
   }
 
@@ -112,7 +120,7 @@ export class ElfView {
   u64FieldAt(offset: number, table: string, index: number, name: string): number {
     const hi = this.u64HighAt(offset);
     if (hi > 0x1fffff) return this.u64(offset, `${table} [${index}].${name}`);
-    return hi === 0 ? this.u64LowAt(offset) : hi * 0x1_0000_0000 + this.u64LowAt(offset);
+    return this.#u64Number(offset, hi);
   }
 
   /** The low 53 bits of the u64 at `offset` as a number (checked range; addresses and sizes). */
